@@ -1,0 +1,2 @@
+//! The `lambda-sync` command.
+fn main() {}
