@@ -1,2 +1,67 @@
-//! Load OpenAPI 2.0/3.0/3.1 definitions faithfully, with typed views and precise diagnostics.
+//! Load OpenAPI definitions (Swagger 2.0, OpenAPI 3.0.x and 3.1.x, YAML or JSON) faithfully.
+//!
+//! - The document is a [`serde_json::Value`] that keeps every key in document order, so a
+//!   definition that is loaded and written back keeps its keys, in place, with their values —
+//!   in its own format ([`Document::to_text`], [`Document::write_to`]).
+//! - JSON or YAML is detected from the content; a byte-order mark is accepted; the version is
+//!   detected also when YAML reads `swagger: 2.0` as a number.
+//! - External `$ref`s (`models/pet.yaml#/Pet`) are bundled into the document, since API Gateway
+//!   takes one body; remote ones are reported, never fetched.
+//! - Typed read-only views: [`Document::operations`] (parameters merged from the path item and
+//!   the operation, `$ref`s resolved, the 2.0 body parameter and the 3.x `requestBody` alike),
+//!   [`Document::schemas`] and [`Document::schema_graph`] with its cycles.
+//! - Problems that leave a usable document are [`Diagnostic`]s with a rule id, a severity, a
+//!   JSON Pointer and a line:column; only input that cannot be read at all is an [`Error`].
+//! - Hostile input (deep nesting, alias bombs, huge or non-UTF-8 files) is refused with a clear
+//!   error; nothing here recurses over the document.
+//!
+//! ```
+//! use lambda_sync_spec::{load_str, Method, SpecVersion};
+//!
+//! let loaded = load_str(r#"
+//! openapi: 3.0.3
+//! info: {title: Pet store, version: "1.0"}
+//! paths:
+//!   /user/{username}:
+//!     get:
+//!       operationId: getUserByName
+//!       parameters:
+//!         - {name: username, in: path, required: true, schema: {type: string}}
+//!       responses:
+//!         "200": {description: ok}
+//!         "404": {description: not found}
+//! "#)?;
+//! let doc = &loaded.document;
+//! assert_eq!(doc.version(), SpecVersion::OpenApi30);
+//! let op = &doc.operations()[0];
+//! assert_eq!((op.method, op.path), (Method::Get, "/user/{username}"));
+//! assert_eq!(op.parameters[0].type_name, Some("string"));
+//! assert!(loaded.diagnostics.is_empty());
+//! # Ok::<(), lambda_sync_spec::Error>(())
+//! ```
 #![deny(missing_docs)]
+
+mod bundle;
+mod checks;
+mod diagnostic;
+mod document;
+mod error;
+mod graph;
+mod load;
+mod parse;
+pub mod pointer;
+mod position;
+mod refs;
+mod views;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use document::{Document, Format, SpecVersion, to_text, write_atomic};
+pub use error::{Error, Result};
+pub use graph::{Cycle, Edge, SchemaGraph};
+pub use load::{Loaded, Loader, load_bytes, load_path, load_str, output_format};
+pub use parse::{MAX_DEPTH, decode, parse, parse_json, parse_yaml};
+pub use refs::{RefSite, collect_refs, collect_refs_at};
+pub use views::{
+    Method, NamedSchema, Operation, Parameter, ParameterLocation, RequestBody, Response,
+    path_template_names, schema_ref_prefix,
+};

@@ -1,0 +1,157 @@
+//! The loader's own checks: references, operation ids and parameters.
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::pointer::{self, Reference};
+use crate::refs::collect_refs;
+use crate::views::{ParameterLocation, path_template_names};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+pub(crate) fn check(doc: &Document, diags: &mut Vec<Diagnostic>) {
+    check_refs(doc, diags);
+    check_operations(doc, diags);
+}
+
+fn check_refs(doc: &Document, diags: &mut Vec<Diagnostic>) {
+    let already: HashSet<String> = diags.iter().map(|d| d.pointer.clone()).collect();
+    for site in collect_refs(doc.value()) {
+        let at = site.ref_pointer();
+        if already.contains(&at) {
+            continue;
+        }
+        match pointer::parse_ref(&site.target) {
+            Some(Reference::Local(p)) => {
+                if doc.value().pointer(&p).is_none() {
+                    diags.push(Diagnostic::error(
+                        "unresolved-ref",
+                        at,
+                        format!(
+                            "`$ref: {}` points at nothing: there is no `{}` in this definition",
+                            site.target,
+                            if p.is_empty() { "/" } else { &p }
+                        ),
+                    ));
+                }
+            }
+            None => diags.push(Diagnostic::error(
+                "unresolved-ref",
+                at,
+                format!(
+                    "`$ref: {}` is not a JSON Pointer reference; write it as `#/path/to/target`",
+                    site.target
+                ),
+            )),
+            // External and remote references were handled (bundled or reported) already.
+            Some(_) => {}
+        }
+    }
+}
+
+fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {
+    let mut ids: HashMap<&str, String> = HashMap::new();
+    for op in doc.operations() {
+        if let Some(id) = op.operation_id {
+            let here = format!("{}/operationId", op.pointer);
+            if let Some(first) = ids.get(id) {
+                diags.push(Diagnostic::error(
+                    "duplicate-operation-id",
+                    here,
+                    format!(
+                        "operationId `{id}` of {} {} is already used at {first}; operationIds must be unique (each names a Lambda function)",
+                        op.method, op.path
+                    ),
+                ));
+            } else {
+                ids.insert(id, format!("{}", op.pointer));
+            }
+        }
+        let template: Vec<&str> = path_template_names(op.path)
+            .into_iter()
+            .map(|n| n.trim_end_matches('+'))
+            .collect();
+        for name in &template {
+            if !op
+                .parameters
+                .iter()
+                .any(|p| p.location == ParameterLocation::Path && p.name == *name)
+            {
+                diags.push(Diagnostic::error(
+                    "undeclared-path-parameter",
+                    op.pointer.clone(),
+                    format!(
+                        "{} {}: the path has `{{{name}}}` but no `in: path` parameter named `{name}` is declared; add one with `required: true`",
+                        op.method, op.path
+                    ),
+                ));
+            }
+        }
+        for p in op.parameters_in(ParameterLocation::Path) {
+            if !template.contains(&p.name) {
+                diags.push(Diagnostic::error(
+                    "unused-path-parameter",
+                    p.pointer.clone(),
+                    format!(
+                        "{} {}: path parameter `{}` does not appear in the path; remove it or add `{{{}}}` to the path",
+                        op.method, op.path, p.name, p.name
+                    ),
+                ));
+            }
+        }
+    }
+    // The same name and location declared twice in one `parameters` list.
+    let Some(paths) = doc.value().get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    for (path, item) in paths {
+        let item_pointer = pointer::push("/paths", path);
+        let Some(item_obj) = item.as_object() else {
+            continue;
+        };
+        let mut lists = vec![(
+            format!("{item_pointer}/parameters"),
+            item_obj.get("parameters"),
+        )];
+        for (k, op) in item_obj {
+            if crate::views::Method::from_key(k).is_some() {
+                lists.push((
+                    format!("{}/parameters", pointer::push(&item_pointer, k)),
+                    op.get("parameters"),
+                ));
+            }
+        }
+        for (list_pointer, list) in lists {
+            let Some(items) = list.and_then(Value::as_array) else {
+                continue;
+            };
+            let mut seen: HashMap<(String, String), usize> = HashMap::new();
+            for (i, raw) in items.iter().enumerate() {
+                let Some((p, _)) = doc.deref(raw) else {
+                    continue;
+                };
+                let (Some(name), Some(loc)) = (
+                    p.get("name").and_then(Value::as_str),
+                    p.get("in").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                let key = if loc == "header" {
+                    (name.to_ascii_lowercase(), loc.to_string())
+                } else {
+                    (name.to_string(), loc.to_string())
+                };
+                if let Some(first) = seen.get(&key) {
+                    diags.push(Diagnostic::error(
+                        "duplicate-parameter",
+                        format!("{list_pointer}/{i}"),
+                        format!(
+                            "parameter `{name}` (in: {loc}) is declared twice in this list (first at {list_pointer}/{first}); remove one"
+                        ),
+                    ));
+                } else {
+                    seen.insert(key, i);
+                }
+            }
+        }
+    }
+}

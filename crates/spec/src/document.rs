@@ -1,0 +1,412 @@
+//! The loaded document: an order-preserving JSON value plus what is known about its source.
+
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::pointer;
+use serde_json::Value;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The text format of a definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+impl Format {
+    /// The format a file name implies: `.json` → JSON, `.yaml`/`.yml` → YAML.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+
+    /// `"JSON"` or `"YAML"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The OpenAPI version of a definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum SpecVersion {
+    /// Swagger 2.0.
+    #[serde(rename = "2.0")]
+    Swagger2,
+    /// OpenAPI 3.0.x.
+    #[serde(rename = "3.0")]
+    OpenApi30,
+    /// OpenAPI 3.1.x.
+    #[serde(rename = "3.1")]
+    OpenApi31,
+}
+
+impl SpecVersion {
+    /// Whether this is Swagger 2.0.
+    pub fn is_v2(self) -> bool {
+        self == SpecVersion::Swagger2
+    }
+
+    /// Whether this is OpenAPI 3.0 or 3.1.
+    pub fn is_v3(self) -> bool {
+        !self.is_v2()
+    }
+
+    /// `"2.0"`, `"3.0"` or `"3.1"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            SpecVersion::Swagger2 => "2.0",
+            SpecVersion::OpenApi30 => "3.0",
+            SpecVersion::OpenApi31 => "3.1",
+        }
+    }
+
+    /// Where named schemas live: `/definitions` or `/components/schemas`.
+    pub fn schemas_pointer(self) -> &'static str {
+        if self.is_v2() {
+            "/definitions"
+        } else {
+            "/components/schemas"
+        }
+    }
+
+    /// Detects the version of a parsed definition.
+    ///
+    /// Accepts `swagger: "2.0"` and `openapi: "3.0.x"`/`"3.1.x"`, also when YAML read the value
+    /// as a number (`swagger: 2.0`, `openapi: 3.0`). Anything else is an error naming what was
+    /// found.
+    pub fn detect(root: &Value) -> Result<(SpecVersion, String)> {
+        let obj = match root {
+            Value::Object(o) => o,
+            other => {
+                return Err(Error::Version(format!(
+                    "not an OpenAPI definition: the top level is {}, expected an object with a `swagger: \"2.0\"` or `openapi: \"3.x.y\"` key",
+                    describe(other)
+                )));
+            }
+        };
+        let text = |v: &Value| -> String {
+            match v {
+                Value::String(s) => s.trim().to_string(),
+                Value::Number(n) => {
+                    let s = n.to_string();
+                    if s.contains('.') { s } else { format!("{s}.0") }
+                }
+                other => describe(other).to_string(),
+            }
+        };
+        if let Some(v) = obj.get("openapi") {
+            let found = text(v);
+            let mut parts = found.split('.');
+            let (major, minor) = (parts.next(), parts.next());
+            let rest_ok = parts.all(|p| !p.is_empty());
+            return match (major, minor) {
+                (Some("3"), Some("0")) if rest_ok => Ok((SpecVersion::OpenApi30, found)),
+                (Some("3"), Some("1")) if rest_ok => Ok((SpecVersion::OpenApi31, found)),
+                _ => Err(Error::Version(format!(
+                    "unsupported OpenAPI version `openapi: {found}`; lambda-sync reads Swagger 2.0, OpenAPI 3.0.x and 3.1.x"
+                ))),
+            };
+        }
+        if let Some(v) = obj.get("swagger") {
+            let found = text(v);
+            return if found == "2.0" || found == "2" {
+                Ok((SpecVersion::Swagger2, found))
+            } else {
+                Err(Error::Version(format!(
+                    "unsupported Swagger version `swagger: {found}`; lambda-sync reads Swagger 2.0, OpenAPI 3.0.x and 3.1.x"
+                )))
+            };
+        }
+        if let Some(v) = obj.get("swaggerVersion") {
+            return Err(Error::Version(format!(
+                "Swagger {} (`swaggerVersion`) is not supported; convert it to OpenAPI 3.0 or Swagger 2.0 first",
+                text(v)
+            )));
+        }
+        let keys: Vec<&str> = obj.keys().take(5).map(String::as_str).collect();
+        Err(Error::Version(if keys.is_empty() {
+            "not an OpenAPI definition: the document is an empty object; it needs a `swagger: \"2.0\"` or `openapi: \"3.x.y\"` key".to_string()
+        } else {
+            format!(
+                "not an OpenAPI definition: no `swagger` or `openapi` key at the top level (found {}); add `openapi: 3.0.3` or `swagger: \"2.0\"`",
+                keys.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }))
+    }
+}
+
+impl fmt::Display for SpecVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpecVersion::Swagger2 => f.write_str("Swagger 2.0"),
+            SpecVersion::OpenApi30 => f.write_str("OpenAPI 3.0"),
+            SpecVersion::OpenApi31 => f.write_str("OpenAPI 3.1"),
+        }
+    }
+}
+
+pub(crate) fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty (null)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A loaded OpenAPI definition.
+///
+/// The tree is a [`serde_json::Value`] whose objects keep their keys in document order, so a
+/// definition that is loaded and written back keeps every key, in place, with its value.
+#[derive(Clone)]
+pub struct Document {
+    root: Value,
+    version: SpecVersion,
+    declared_version: String,
+    format: Format,
+    path: Option<PathBuf>,
+    source: Option<Arc<String>>,
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("version", &self.version)
+            .field("format", &self.format)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Document {
+    /// Builds a document from a value, detecting its version.
+    pub fn from_value(root: Value, format: Format) -> Result<Document> {
+        let (version, declared_version) = SpecVersion::detect(&root)?;
+        Ok(Document {
+            root,
+            version,
+            declared_version,
+            format,
+            path: None,
+            source: None,
+        })
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        path: Option<PathBuf>,
+        source: Option<Arc<String>>,
+    ) -> Self {
+        self.path = path;
+        self.source = source;
+        self
+    }
+
+    /// The whole tree.
+    pub fn value(&self) -> &Value {
+        &self.root
+    }
+
+    /// The whole tree, mutably. Changing the version key does not change [`Document::version`].
+    pub fn value_mut(&mut self) -> &mut Value {
+        &mut self.root
+    }
+
+    /// Takes the tree out.
+    pub fn into_value(self) -> Value {
+        self.root
+    }
+
+    /// The detected version.
+    pub fn version(&self) -> SpecVersion {
+        self.version
+    }
+
+    /// The version as written in the document (`"2.0"`, `"3.0.3"`).
+    pub fn declared_version(&self) -> &str {
+        &self.declared_version
+    }
+
+    /// Re-reads the version key (after a transform such as lowering 3.1 to 3.0).
+    pub fn refresh_version(&mut self) -> Result<SpecVersion> {
+        let (version, declared) = SpecVersion::detect(&self.root)?;
+        self.version = version;
+        self.declared_version = declared;
+        Ok(version)
+    }
+
+    /// The format the document was read in (and is written back in).
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Changes the format used by [`Document::to_text`].
+    pub fn set_format(&mut self, format: Format) {
+        self.format = format;
+    }
+
+    /// The file the document came from, when it was loaded from one.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The source text, when the document was loaded from text.
+    pub fn source_text(&self) -> Option<&str> {
+        self.source.as_deref().map(String::as_str)
+    }
+
+    /// The value at a JSON Pointer.
+    pub fn get(&self, pointer: &str) -> Option<&Value> {
+        self.root.pointer(pointer)
+    }
+
+    /// Resolves a local `$ref` (`#/components/schemas/Pet`, percent-encoded or `~`-escaped).
+    pub fn resolve_ref(&self, reference: &str) -> Option<&Value> {
+        match pointer::parse_ref(reference)? {
+            pointer::Reference::Local(p) => self.root.pointer(&p),
+            _ => None,
+        }
+    }
+
+    /// Follows `$ref`s from `value` until a value without `$ref` is reached.
+    ///
+    /// Returns the final value and the pointer it was found at (`None` when `value` itself had no
+    /// `$ref`). A chain that loops or does not resolve returns `None`.
+    pub fn deref<'a>(&'a self, value: &'a Value) -> Option<(&'a Value, Option<String>)> {
+        let mut current = value;
+        let mut at = None;
+        for _ in 0..64 {
+            match current.get("$ref").and_then(Value::as_str) {
+                Some(r) => {
+                    let p = match pointer::parse_ref(r)? {
+                        pointer::Reference::Local(p) => p,
+                        _ => return None,
+                    };
+                    current = self.root.pointer(&p)?;
+                    at = Some(p);
+                }
+                None => return Some((current, at)),
+            }
+        }
+        None
+    }
+
+    /// The info title (`info.title`), used as the API name.
+    pub fn title(&self) -> Option<&str> {
+        self.root.pointer("/info/title").and_then(Value::as_str)
+    }
+
+    /// The info version (`info.version`).
+    pub fn info_version(&self) -> Option<&str> {
+        self.root.pointer("/info/version").and_then(Value::as_str)
+    }
+
+    /// Fills in `line` and `column` of each diagnostic whose pointer can be found in the source
+    /// text. Diagnostics that already have a line, or whose pointer is not in the source (for
+    /// example, a key a transform added), are left as they are.
+    pub fn locate(&self, diagnostics: &mut [Diagnostic]) {
+        let Some(source) = self.source_text() else {
+            return;
+        };
+        let wanted: Vec<&str> = diagnostics
+            .iter()
+            .filter(|d| d.line.is_none())
+            .map(|d| d.pointer.as_str())
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let found = crate::position::locate(source, self.format, &wanted);
+        for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
+            if let Some(&(line, column)) = found.get(d.pointer.as_str()) {
+                d.line = Some(line);
+                d.column = Some(column);
+            }
+        }
+    }
+
+    /// Writes the document as text in its own format: JSON with a 2-space indent, or YAML.
+    /// Keys keep their order. The text ends with a newline.
+    pub fn to_text(&self) -> Result<String> {
+        to_text(&self.root, self.format)
+    }
+
+    /// Writes the document to `path` atomically in its own format: the text goes to a temporary
+    /// file next to `path`, which then replaces `path`, so a crash never leaves half a file.
+    pub fn write_to(&self, path: &Path) -> Result<()> {
+        write_atomic(path, self.to_text()?.as_bytes())
+    }
+}
+
+/// Serialises a value as JSON (2-space indent) or YAML, ending with a newline.
+pub fn to_text(value: &Value, format: Format) -> Result<String> {
+    match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(value).map_err(|e| Error::Write {
+                format: "JSON",
+                message: e.to_string(),
+            })?;
+            s.push('\n');
+            Ok(s)
+        }
+        Format::Yaml => serde_yaml::to_string(value).map_err(|e| Error::Write {
+            format: "YAML",
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Replaces `path` with `contents` atomically (temporary file in the same folder, flushed to disk,
+/// then renamed over `path`). The temporary file is removed if anything fails.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let io_err = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "definition".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let _ = std::fs::set_permissions(&tmp, meta.permissions());
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io_err)
+}

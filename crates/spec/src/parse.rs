@@ -1,0 +1,236 @@
+//! Turning bytes and text into a JSON value, JSON or YAML detected from the content.
+
+use crate::document::Format;
+use crate::error::{Error, Result};
+use serde_json::Value;
+
+/// Nesting deeper than this is refused (the parsers' own recursion limit).
+pub const MAX_DEPTH: usize = 128;
+
+/// Decodes input bytes: strips a UTF-8 byte-order mark, decodes UTF-16 with a byte-order mark,
+/// and refuses anything that is not UTF-8 with the position of the first bad byte.
+pub fn decode(bytes: Vec<u8>) -> Result<String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let le = bytes[0] == 0xFF;
+        let units = bytes[2..].chunks(2).map(|c| {
+            let pair = [c[0], *c.get(1).unwrap_or(&0)];
+            if le {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        return char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| Error::Parse {
+                format: "UTF-16",
+                line: None,
+                column: None,
+                message: "invalid UTF-16 text; save the file as UTF-8".into(),
+            });
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..offset]);
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(Error::NotUtf8 {
+                offset,
+                line,
+                column,
+            })
+        }
+    }
+}
+
+/// Parses text as JSON or YAML, detected from the content: text whose first non-blank character
+/// is `{` or `[` is read as JSON (and as YAML only if it is not valid JSON), anything else as
+/// YAML. A leading byte-order mark is ignored.
+pub fn parse(text: &str) -> Result<(Value, Format)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.trim_start().chars().next();
+    if matches!(first, Some('{') | Some('[')) {
+        match parse_json(text) {
+            Ok(v) => Ok((v, Format::Json)),
+            Err(json_err) => match parse_yaml(text) {
+                Ok(v @ Value::Object(_)) => Ok((v, Format::Yaml)),
+                _ => Err(json_err),
+            },
+        }
+    } else {
+        parse_yaml(text).map(|v| (v, Format::Yaml))
+    }
+}
+
+/// Parses JSON (order-preserving).
+pub fn parse_json(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        let mut message = e.to_string();
+        // serde_json appends " at line L column C"; the position is reported separately.
+        if let Some(i) = message.rfind(" at line ") {
+            message.truncate(i);
+        }
+        if message.contains("recursion limit") {
+            message = format!(
+                "nesting is deeper than {MAX_DEPTH} levels; no OpenAPI definition needs that much"
+            );
+        }
+        Error::Parse {
+            format: "JSON",
+            line: Some(e.line()),
+            column: Some(e.column()),
+            message,
+        }
+    })
+}
+
+/// Parses YAML (order-preserving). Anchors and aliases are expanded with the YAML parser's
+/// limit on repetition, so an "exponential entity" document is refused; merge keys (`<<`) are
+/// applied; keys that are numbers or booleans become strings.
+pub fn parse_yaml(text: &str) -> Result<Value> {
+    let yaml_err = |e: serde_yaml::Error| {
+        let loc = e.location();
+        let mut message = e.to_string();
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        if message.contains("recursion limit exceeded") {
+            message = format!(
+                "nesting is deeper than {MAX_DEPTH} levels; no OpenAPI definition needs that much"
+            );
+        } else if message.contains("repetition limit exceeded") {
+            message = "aliases expand to too many nodes (an \"exponential entity\" / billion laughs document); remove the aliases".into();
+        }
+        Error::Parse {
+            format: "YAML",
+            line: loc.as_ref().map(|l| l.line()),
+            column: loc.as_ref().map(|l| l.column()),
+            message,
+        }
+    };
+    // The typed route straight into serde_json keeps memory low; it cannot take non-string
+    // keys, tags or merge keys, so those go through the generic YAML value.
+    match serde_yaml::from_str::<Value>(text) {
+        Ok(v) if !text.contains("<<") => Ok(v),
+        first => {
+            let mut generic: serde_yaml::Value = match serde_yaml::from_str(text) {
+                Ok(v) => v,
+                Err(e) => return Err(first.err().map_or_else(|| yaml_err(e), yaml_err)),
+            };
+            generic.apply_merge().map_err(yaml_err)?;
+            yaml_to_json(generic)
+        }
+    }
+}
+
+fn yaml_to_json(root: serde_yaml::Value) -> Result<Value> {
+    use serde_yaml::Value as Y;
+    fn key_string(k: Y) -> Result<String> {
+        Ok(match k {
+            Y::String(s) => s,
+            Y::Number(n) => n.to_string(),
+            Y::Bool(b) => b.to_string(),
+            Y::Null => "null".into(),
+            Y::Tagged(t) => key_string(t.value)?,
+            Y::Sequence(_) | Y::Mapping(_) => {
+                return Err(Error::Parse {
+                    format: "YAML",
+                    line: None,
+                    column: None,
+                    message:
+                        "a mapping key is itself a list or a mapping; OpenAPI keys must be strings"
+                            .into(),
+                });
+            }
+        })
+    }
+    fn conv(v: Y, depth: usize) -> Result<Value> {
+        if depth > MAX_DEPTH * 2 {
+            return Err(Error::Parse {
+                format: "YAML",
+                line: None,
+                column: None,
+                message: format!("nesting is deeper than {MAX_DEPTH} levels"),
+            });
+        }
+        Ok(match v {
+            Y::Null => Value::Null,
+            Y::Bool(b) => Value::Bool(b),
+            Y::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Value::from(i)
+                } else if let Some(u) = n.as_u64() {
+                    Value::from(u)
+                } else {
+                    let f = n.as_f64().unwrap_or(f64::NAN);
+                    serde_json::Number::from_f64(f)
+                        .map_or_else(|| Value::String(n.to_string()), Value::Number)
+                }
+            }
+            Y::String(s) => Value::String(s),
+            Y::Sequence(items) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|i| conv(i, depth + 1))
+                    .collect::<Result<_>>()?,
+            ),
+            Y::Mapping(m) => {
+                let mut out = serde_json::Map::with_capacity(m.len());
+                for (k, v) in m {
+                    out.insert(key_string(k)?, conv(v, depth + 1)?);
+                }
+                Value::Object(out)
+            }
+            Y::Tagged(t) => conv(t.value, depth + 1)?,
+        })
+    }
+    conv(root, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_keys_become_strings() {
+        let (v, f) = parse("responses:\n  200:\n    description: ok\n").unwrap();
+        assert_eq!(f, Format::Yaml);
+        assert_eq!(v["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn merge_keys_apply() {
+        let (v, _) = parse("base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2\n").unwrap();
+        assert_eq!(v["derived"]["x"], 1);
+        assert_eq!(v["derived"]["y"], 2);
+    }
+
+    #[test]
+    fn json_with_bom() {
+        let (v, f) = parse("\u{feff}{\"a\": 1}").unwrap();
+        assert_eq!((v["a"].as_i64(), f), (Some(1), Format::Json));
+    }
+
+    #[test]
+    fn yaml_flow_mapping_is_yaml() {
+        let (v, f) = parse("{a: 1}").unwrap();
+        assert_eq!((v["a"].as_i64(), f), (Some(1), Format::Yaml));
+    }
+
+    #[test]
+    fn utf16_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "{\"a\":1}".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        assert_eq!(decode(bytes).unwrap(), "{\"a\":1}");
+    }
+}

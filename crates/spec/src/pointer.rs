@@ -1,0 +1,177 @@
+//! JSON Pointer (RFC 6901) helpers and `$ref` parsing.
+
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// Escapes one reference token: `~` → `~0`, `/` → `~1`.
+pub fn escape(token: &str) -> Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// Unescapes one reference token: `~1` → `/`, `~0` → `~`.
+pub fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// Appends one token to a pointer: `push("/paths", "/pets")` gives `/paths/~1pets`.
+pub fn push(pointer: &str, token: &str) -> String {
+    let token = escape(token);
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    out.push('/');
+    out.push_str(&token);
+    out
+}
+
+/// Builds a pointer from unescaped tokens.
+pub fn from_tokens<I, S>(tokens: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::new();
+    for t in tokens {
+        out.push('/');
+        out.push_str(&escape(t.as_ref()));
+    }
+    out
+}
+
+/// Splits a pointer into unescaped tokens. `""` is the root (no tokens).
+///
+/// Returns `None` when the pointer is neither empty nor starts with `/`.
+pub fn tokens(pointer: &str) -> Option<Vec<String>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = pointer.strip_prefix('/')?;
+    Some(rest.split('/').map(|t| unescape(t).into_owned()).collect())
+}
+
+/// Looks a pointer up in a value (like [`Value::pointer`], but also for array indices
+/// written with leading zeros rejected as RFC 6901 requires).
+pub fn get<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    value.pointer(pointer)
+}
+
+/// Mutable lookup, like [`get`].
+pub fn get_mut<'a>(value: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
+    value.pointer_mut(pointer)
+}
+
+/// A parsed `$ref` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// `#/components/schemas/Pet`: a JSON Pointer into this document (already
+    /// percent-decoded, still `~`-escaped).
+    Local(String),
+    /// `models/pet.yaml#/Pet` or `common.json`: a file relative to the referencing file,
+    /// with an optional pointer fragment (percent-decoded).
+    File {
+        /// The path part, percent-decoded.
+        path: String,
+        /// The pointer fragment (`""` for the whole file).
+        pointer: String,
+    },
+    /// `http://...`, `https://...` or `//host/...`: never fetched.
+    Remote(String),
+}
+
+/// Parses a `$ref` string.
+///
+/// Returns `None` for a fragment that is not a JSON Pointer (`#Pet`, an anchor).
+pub fn parse_ref(reference: &str) -> Option<Reference> {
+    let lower = reference.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+        return Some(Reference::Remote(reference.to_string()));
+    }
+    let (path, fragment) = match reference.split_once('#') {
+        Some((p, f)) => (p, f),
+        None => (reference, ""),
+    };
+    let fragment = percent_decode(fragment);
+    if !fragment.is_empty() && !fragment.starts_with('/') {
+        return None;
+    }
+    if path.is_empty() {
+        Some(Reference::Local(fragment))
+    } else {
+        if path.contains("://") {
+            return Some(Reference::Remote(reference.to_string()));
+        }
+        Some(Reference::File {
+            path: percent_decode(path),
+            pointer: fragment,
+        })
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    if s.contains('%') {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The last token of a pointer, unescaped (`"/components/schemas/Pet"` → `"Pet"`).
+pub fn last_token(pointer: &str) -> Option<Cow<'_, str>> {
+    let idx = pointer.rfind('/')?;
+    Some(unescape(&pointer[idx + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_round_trips() {
+        for (raw, esc) in [
+            ("a/b", "a~1b"),
+            ("a~b", "a~0b"),
+            ("~/", "~0~1"),
+            ("plain", "plain"),
+        ] {
+            assert_eq!(escape(raw), esc);
+            assert_eq!(unescape(esc), raw);
+        }
+        assert_eq!(unescape("~01"), "~1", "~0 must be decoded after ~1");
+    }
+
+    #[test]
+    fn refs_parse() {
+        assert_eq!(
+            parse_ref("#/paths/~1pets~1%7Bid%7D"),
+            Some(Reference::Local("/paths/~1pets~1{id}".into()))
+        );
+        assert_eq!(
+            parse_ref("./models/pet.yaml#/Pet"),
+            Some(Reference::File {
+                path: "./models/pet.yaml".into(),
+                pointer: "/Pet".into()
+            })
+        );
+        assert_eq!(
+            parse_ref("common.json"),
+            Some(Reference::File {
+                path: "common.json".into(),
+                pointer: String::new()
+            })
+        );
+        assert!(matches!(
+            parse_ref("https://example.com/x.json#/A"),
+            Some(Reference::Remote(_))
+        ));
+        assert_eq!(parse_ref("#anchor"), None);
+    }
+}

@@ -1,0 +1,335 @@
+//! Mapping JSON Pointers to line:column in the source text.
+//!
+//! The wanted pointers are put in a trie; one pass over the text (a small JSON scanner, or the
+//! YAML parser's event stream) follows the trie and records the position of each wanted node: the
+//! key of an object member, the first character of an array element. Sub-trees that hold no
+//! wanted pointer are passed over without decoding their keys. No recursion.
+
+use crate::document::Format;
+use crate::pointer;
+use std::collections::HashMap;
+
+#[derive(Default)]
+struct Trie {
+    nodes: Vec<Node>,
+}
+
+#[derive(Default)]
+struct Node {
+    children: HashMap<String, usize>,
+    pointer: Option<String>,
+}
+
+impl Trie {
+    fn build(pointers: &[&str]) -> Trie {
+        let mut t = Trie {
+            nodes: vec![Node::default()],
+        };
+        for p in pointers {
+            let Some(tokens) = pointer::tokens(p) else {
+                continue;
+            };
+            let mut cur = 0;
+            for tok in tokens {
+                cur = match t.nodes[cur].children.get(&tok) {
+                    Some(&n) => n,
+                    None => {
+                        t.nodes.push(Node::default());
+                        let n = t.nodes.len() - 1;
+                        t.nodes[cur].children.insert(tok, n);
+                        n
+                    }
+                };
+            }
+            t.nodes[cur].pointer = Some((*p).to_string());
+        }
+        t
+    }
+
+    fn child(&self, node: Option<usize>, token: &str) -> Option<usize> {
+        self.nodes[node?].children.get(token).copied()
+    }
+}
+
+/// Finds the 1-based line and column of each pointer in `source`. Pointers that are not in the
+/// text are absent from the result.
+pub(crate) fn locate(
+    source: &str,
+    format: Format,
+    pointers: &[&str],
+) -> HashMap<String, (usize, usize)> {
+    let trie = Trie::build(pointers);
+    let mut found = HashMap::new();
+    match format {
+        Format::Json => locate_json(source, &trie, &mut found),
+        Format::Yaml => locate_yaml(source, &trie, &mut found),
+    }
+    found
+}
+
+fn record(
+    trie: &Trie,
+    node: Option<usize>,
+    pos: (usize, usize),
+    found: &mut HashMap<String, (usize, usize)>,
+) {
+    if let Some(p) = node.and_then(|n| trie.nodes[n].pointer.as_ref()) {
+        found.entry(p.clone()).or_insert(pos);
+    }
+}
+
+enum JFrame {
+    Obj {
+        node: Option<usize>,
+        key_node: Option<usize>,
+        expect_key: bool,
+    },
+    Arr {
+        node: Option<usize>,
+        idx: usize,
+    },
+}
+
+fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize)>) {
+    let b = src.as_bytes();
+    let mut i = 0;
+    let mut line = 1;
+    let mut line_start = 0;
+    let mut stack: Vec<JFrame> = Vec::new();
+    let col = |line_start: usize, i: usize| src[line_start..i].chars().count() + 1;
+    // The trie node of a value that starts here (recording array elements and the root).
+    let value_start = |stack: &mut Vec<JFrame>,
+                       pos: (usize, usize),
+                       found: &mut HashMap<String, (usize, usize)>|
+     -> Option<usize> {
+        match stack.last() {
+            None => {
+                record(trie, Some(0), pos, found);
+                Some(0)
+            }
+            Some(JFrame::Obj { key_node, .. }) => *key_node,
+            Some(JFrame::Arr { node, idx }) => {
+                let n = trie.child(*node, &idx.to_string());
+                record(trie, n, pos, found);
+                n
+            }
+        }
+    };
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' | b':' => i += 1,
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = i.min(b.len());
+                i += 1;
+                match stack.last_mut() {
+                    Some(JFrame::Obj {
+                        node,
+                        key_node,
+                        expect_key,
+                    }) if *expect_key => {
+                        *expect_key = false;
+                        *key_node = None;
+                        if node.is_some() {
+                            let key: String =
+                                serde_json::from_str(&src[start..=end.min(b.len() - 1)])
+                                    .unwrap_or_default();
+                            *key_node = trie.child(*node, &key);
+                            let n = *key_node;
+                            record(trie, n, (line, col(line_start, start)), found);
+                        }
+                    }
+                    _ => {
+                        value_start(&mut stack, (line, col(line_start, start)), found);
+                    }
+                }
+            }
+            b'{' => {
+                let node = value_start(&mut stack, (line, col(line_start, i)), found);
+                stack.push(JFrame::Obj {
+                    node,
+                    key_node: None,
+                    expect_key: true,
+                });
+                i += 1;
+            }
+            b'[' => {
+                let node = value_start(&mut stack, (line, col(line_start, i)), found);
+                stack.push(JFrame::Arr { node, idx: 0 });
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                i += 1;
+            }
+            b',' => {
+                match stack.last_mut() {
+                    Some(JFrame::Obj {
+                        expect_key,
+                        key_node,
+                        ..
+                    }) => {
+                        *expect_key = true;
+                        *key_node = None;
+                    }
+                    Some(JFrame::Arr { idx, .. }) => *idx += 1,
+                    None => {}
+                }
+                i += 1;
+            }
+            _ => {
+                value_start(&mut stack, (line, col(line_start, i)), found);
+                while i < b.len()
+                    && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                {
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+enum YFrame {
+    Map {
+        node: Option<usize>,
+        key_node: Option<usize>,
+        expect_key: bool,
+        is_key: bool,
+    },
+    Seq {
+        node: Option<usize>,
+        idx: usize,
+        is_key: bool,
+    },
+}
+
+fn locate_yaml(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize)>) {
+    use saphyr_parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(src);
+    let mut stack: Vec<YFrame> = Vec::new();
+    let mut done_root = false;
+    // Returns (node of the value, whether the value is a mapping key).
+    fn start(
+        stack: &mut [YFrame],
+        trie: &Trie,
+        pos: (usize, usize),
+        found: &mut HashMap<String, (usize, usize)>,
+        root: &mut bool,
+        key_text: Option<&str>,
+    ) -> (Option<usize>, bool) {
+        match stack.last_mut() {
+            None => {
+                if *root {
+                    return (None, false);
+                }
+                *root = true;
+                record(trie, Some(0), pos, found);
+                (Some(0), false)
+            }
+            Some(YFrame::Map {
+                node,
+                key_node,
+                expect_key,
+                ..
+            }) => {
+                if *expect_key {
+                    *expect_key = false;
+                    *key_node = match key_text {
+                        Some(k) => trie.child(*node, k),
+                        None => None,
+                    };
+                    record(trie, *key_node, pos, found);
+                    (None, true)
+                } else {
+                    *expect_key = true;
+                    (key_node.take(), false)
+                }
+            }
+            Some(YFrame::Seq { node, idx, .. }) => {
+                let n = trie.child(*node, &idx.to_string());
+                *idx += 1;
+                record(trie, n, pos, found);
+                (n, false)
+            }
+        }
+    }
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let pos = (span.start.line(), span.start.col() + 1);
+        match event {
+            Event::Scalar(text, ..) => {
+                start(&mut stack, trie, pos, found, &mut done_root, Some(&text));
+            }
+            Event::Alias(_) => {
+                start(&mut stack, trie, pos, found, &mut done_root, None);
+            }
+            Event::MappingStart(..) => {
+                let (node, is_key) = start(&mut stack, trie, pos, found, &mut done_root, None);
+                stack.push(YFrame::Map {
+                    node,
+                    key_node: None,
+                    expect_key: true,
+                    is_key,
+                });
+            }
+            Event::SequenceStart(..) => {
+                let (node, is_key) = start(&mut stack, trie, pos, found, &mut done_root, None);
+                stack.push(YFrame::Seq {
+                    node,
+                    idx: 0,
+                    is_key,
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let was_key = match stack.pop() {
+                    Some(YFrame::Map { is_key, .. } | YFrame::Seq { is_key, .. }) => is_key,
+                    None => false,
+                };
+                // A complex key was consumed by `start` already (expect_key is false, waiting
+                // for the value); a value completed: the next scalar is a key again.
+                let _ = was_key;
+            }
+            Event::StreamEnd => break,
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_positions() {
+        let src = "{\n  \"a\": {\"b~/\": [1, {\"c\": 2}]},\n  \"d\": 3\n}";
+        let got = locate(
+            src,
+            Format::Json,
+            &["/a/b~0~1/1/c", "/d", "/a", "", "/a/b~0~1/0", "/zz"],
+        );
+        assert_eq!(got["/a"], (2, 3));
+        assert_eq!(got["/a/b~0~1/1/c"], (2, 21));
+        assert_eq!(got["/a/b~0~1/0"], (2, 17));
+        assert_eq!(got["/d"], (3, 3));
+        assert_eq!(got[""], (1, 1));
+        assert!(!got.contains_key("/zz"));
+    }
+
+    #[test]
+    fn yaml_positions() {
+        let src = "a:\n  b:\n    - x\n    - c: 2\nd: 3\n'200':\n  k: v\n";
+        let got = locate(src, Format::Yaml, &["/a/b/1/c", "/d", "/a/b/0", "/200/k"]);
+        assert_eq!(got["/a/b/1/c"], (4, 7));
+        assert_eq!(got["/a/b/0"], (3, 7));
+        assert_eq!(got["/d"], (5, 1));
+        assert_eq!(got["/200/k"], (7, 3));
+    }
+}
