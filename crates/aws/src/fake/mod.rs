@@ -1,0 +1,618 @@
+//! The in-memory fake backend: AWS's documented behaviour, plus test helpers.
+
+mod import;
+mod lambda;
+mod persist;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    AddPermission, ApiGateway, CreateFunction, Deployment, Error, FunctionInfo, FunctionPage,
+    ImportRestApi, Lambda, PolicyStatement, PutMode, PutRestApi, Resource, RestApi, Result,
+};
+
+/// One call made to a [`FakeAws`], as recorded by its call log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    /// The AWS operation name: `ImportRestApi`, `PutRestApi`, `GetRestApi`, `GetRestApis`,
+    /// `GetResources`, `CreateDeployment`, `GetFunction`, `ListFunctions`, `CreateFunction`,
+    /// `GetPolicy` or `AddPermission`.
+    pub operation: String,
+    /// What the call was about: the API id, the function name, the stage, ... (`None` for
+    /// listings and imports).
+    pub target: Option<String>,
+    /// Whether the operation changes the account (when it succeeds).
+    pub mutating: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Fault {
+    operation: String,
+    /// Calls of `operation` still to go before this fault fires; `None` fires on every call.
+    remaining: Option<u64>,
+    error: Error,
+}
+
+/// The persistent part of the fake: one AWS account in one region.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct Account {
+    pub format: u32,
+    pub region: String,
+    pub account_id: String,
+    pub next_id: u64,
+    pub apis: BTreeMap<String, StoredApi>,
+    pub functions: BTreeMap<String, lambda::StoredFunction>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredApi {
+    pub api: RestApi,
+    /// Resources by path.
+    pub resources: BTreeMap<String, Resource>,
+    pub definition: Option<serde_json::Value>,
+    pub deployments: Vec<Deployment>,
+    /// Stage name → deployment id.
+    pub stages: BTreeMap<String, String>,
+}
+
+struct Inner {
+    account: Account,
+    calls: Vec<Call>,
+    faults: Vec<Fault>,
+    latency: Option<Duration>,
+    rate_scale: Option<f64>,
+    rate_history: HashMap<&'static str, VecDeque<tokio::time::Instant>>,
+}
+
+/// An in-memory AWS account implementing both [`ApiGateway`] and [`Lambda`] the way AWS
+/// documents them, for tests and offline use.
+///
+/// Cloning is cheap and clones share the same account. Besides the traits it offers a call
+/// log ([`FakeAws::calls`]), fault injection ([`FakeAws::fail_nth`]), latency
+/// ([`FakeAws::with_latency`]), AWS's rate limits ([`FakeAws::with_rate_limits`]) and
+/// persistence ([`FakeAws::save`], [`FakeAws::load`]).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> lambda_sync_aws::Result<()> {
+/// use lambda_sync_aws::{ApiGateway, Error, FakeAws, ImportRestApi};
+/// let aws = FakeAws::new("eu-west-1", "111122223333");
+/// aws.fail_nth("ImportRestApi", 1, Error::Throttled { message: "try later".into() });
+/// let body = r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {}}"#;
+/// assert!(aws.import_rest_api(ImportRestApi::new(body)).await.is_err());
+/// assert!(aws.import_rest_api(ImportRestApi::new(body)).await.is_ok());
+/// assert_eq!(aws.call_count("ImportRestApi"), 2);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct FakeAws {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl fmt::Debug for FakeAws {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.lock();
+        f.debug_struct("FakeAws")
+            .field("region", &inner.account.region)
+            .field("account_id", &inner.account.account_id)
+            .field("apis", &inner.account.apis.len())
+            .field("functions", &inner.account.functions.len())
+            .field("calls", &inner.calls.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for FakeAws {
+    /// An empty account `123456789012` in `us-east-1`.
+    fn default() -> Self {
+        FakeAws::new("us-east-1", "123456789012")
+    }
+}
+
+/// The rate-limited buckets: (bucket, window, requests allowed per window).
+fn rate_bucket(operation: &str) -> Option<(&'static str, Duration, usize)> {
+    match operation {
+        "ImportRestApi" => Some(("ImportRestApi", Duration::from_secs(3), 1)),
+        "PutRestApi" => Some(("PutRestApi", Duration::from_secs(1), 1)),
+        "CreateDeployment" => Some(("CreateDeployment", Duration::from_secs(5), 1)),
+        "GetFunction" | "ListFunctions" | "CreateFunction" | "GetPolicy" | "AddPermission" => {
+            Some(("Lambda", Duration::from_secs(1), 15))
+        }
+        _ => None,
+    }
+}
+
+fn short_id(seed: &str) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    Sha256::digest(seed.as_bytes())
+        .iter()
+        .take(10)
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+impl Account {
+    fn new(region: &str, account_id: &str) -> Self {
+        Account {
+            format: persist::FORMAT,
+            region: region.to_string(),
+            account_id: account_id.to_string(),
+            next_id: 0,
+            apis: BTreeMap::new(),
+            functions: BTreeMap::new(),
+        }
+    }
+
+    fn new_id(&mut self) -> String {
+        self.next_id += 1;
+        short_id(&format!(
+            "{}:{}:{}",
+            self.account_id, self.region, self.next_id
+        ))
+    }
+
+    fn api(&self, api_id: &str) -> Result<&StoredApi> {
+        self.apis.get(api_id).ok_or_else(|| {
+            Error::not_found(format!(
+                "Invalid API identifier specified {}:{api_id}",
+                self.account_id
+            ))
+        })
+    }
+
+    /// Builds the stored resources for `paths`, reusing ids from `existing` for equal paths.
+    fn build_resources(
+        &mut self,
+        paths: BTreeMap<String, BTreeMap<String, crate::Method>>,
+        existing: &BTreeMap<String, Resource>,
+    ) -> BTreeMap<String, Resource> {
+        let mut out: BTreeMap<String, Resource> = BTreeMap::new();
+        // BTreeMap order puts every parent before its children.
+        for (path, methods) in paths {
+            let id = match existing.get(&path) {
+                Some(r) => r.id.clone(),
+                None => self.new_id(),
+            };
+            let (parent_id, path_part) = match path.rsplit_once('/') {
+                _ if path == "/" => (None, None),
+                Some((parent, part)) => {
+                    let parent = if parent.is_empty() { "/" } else { parent };
+                    (
+                        out.get(parent).map(|r| r.id.clone()),
+                        Some(part.to_string()),
+                    )
+                }
+                None => (None, None),
+            };
+            out.insert(
+                path.clone(),
+                Resource {
+                    id,
+                    parent_id,
+                    path,
+                    path_part,
+                    methods,
+                },
+            );
+        }
+        out
+    }
+
+    fn import(&mut self, req: &ImportRestApi) -> Result<RestApi> {
+        let parsed = import::parse(&req.body, req.basepath)?;
+        check_warnings(req.fail_on_warnings, &parsed.warnings)?;
+        let mut id = self.new_id();
+        while self.apis.contains_key(&id) {
+            id = self.new_id();
+        }
+        let resources = self.build_resources(parsed.resources, &BTreeMap::new());
+        let api = RestApi {
+            id: id.clone(),
+            name: parsed.name,
+            description: parsed.description,
+            version: parsed.version,
+            warnings: Vec::new(),
+        };
+        self.apis.insert(
+            id,
+            StoredApi {
+                api: api.clone(),
+                resources,
+                definition: Some(parsed.definition),
+                deployments: Vec::new(),
+                stages: BTreeMap::new(),
+            },
+        );
+        Ok(RestApi {
+            warnings: parsed.warnings,
+            ..api
+        })
+    }
+
+    fn put(&mut self, req: &PutRestApi) -> Result<RestApi> {
+        let existing = self.api(&req.api_id)?.resources.clone();
+        let parsed = import::parse(&req.body, req.basepath)?;
+        check_warnings(req.fail_on_warnings, &parsed.warnings)?;
+        let paths = match req.mode {
+            PutMode::Overwrite => parsed.resources,
+            PutMode::Merge => {
+                let mut merged: BTreeMap<String, BTreeMap<String, crate::Method>> = existing
+                    .iter()
+                    .map(|(path, r)| (path.clone(), r.methods.clone()))
+                    .collect();
+                for (path, methods) in parsed.resources {
+                    merged.entry(path).or_default().extend(methods);
+                }
+                merged
+            }
+        };
+        let resources = self.build_resources(paths, &existing);
+        let stored = self.apis.get_mut(&req.api_id).expect("checked above");
+        stored.resources = resources;
+        stored.definition = Some(parsed.definition);
+        stored.api.name = parsed.name;
+        if parsed.description.is_some() || req.mode == PutMode::Overwrite {
+            stored.api.description = parsed.description;
+        }
+        if parsed.version.is_some() || req.mode == PutMode::Overwrite {
+            stored.api.version = parsed.version;
+        }
+        Ok(RestApi {
+            warnings: parsed.warnings,
+            ..stored.api.clone()
+        })
+    }
+
+    fn deploy(&mut self, api_id: &str, stage: &str) -> Result<Deployment> {
+        let has_methods = self
+            .api(api_id)?
+            .resources
+            .values()
+            .any(|r| !r.methods.is_empty());
+        if stage.is_empty()
+            || stage.len() > 128
+            || !stage
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(Error::invalid(format!(
+                "Stage name only allows a-zA-Z0-9_- (got '{stage}')"
+            )));
+        }
+        if !has_methods {
+            return Err(Error::invalid("The REST API doesn't contain any methods"));
+        }
+        let id = self.new_id();
+        let stored = self.apis.get_mut(api_id).expect("checked above");
+        let deployment = Deployment {
+            id: id.clone(),
+            stage: stage.to_string(),
+        };
+        stored.deployments.push(deployment.clone());
+        stored.stages.insert(stage.to_string(), id);
+        Ok(deployment)
+    }
+}
+
+fn check_warnings(fail_on_warnings: bool, warnings: &[String]) -> Result<()> {
+    if fail_on_warnings && !warnings.is_empty() {
+        return Err(Error::invalid(format!(
+            "Warnings found during import (failonwarnings is set, nothing was changed): {}",
+            warnings.join("; ")
+        )));
+    }
+    Ok(())
+}
+
+impl FakeAws {
+    /// An empty account `account_id` in `region`.
+    pub fn new(region: impl Into<String>, account_id: impl Into<String>) -> Self {
+        FakeAws::from_account(Account::new(&region.into(), &account_id.into()))
+    }
+
+    fn from_account(account: Account) -> Self {
+        FakeAws {
+            inner: Arc::new(Mutex::new(Inner {
+                account,
+                calls: Vec::new(),
+                faults: Vec::new(),
+                latency: None,
+                rate_scale: None,
+                rate_history: HashMap::new(),
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave the account half changed (changes are
+        // made on a copy and swapped in), so a poisoned lock is safe to use.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The region of this account.
+    pub fn region(&self) -> String {
+        self.lock().account.region.clone()
+    }
+
+    /// The account id.
+    pub fn account_id(&self) -> String {
+        self.lock().account.account_id.clone()
+    }
+
+    /// Adds `latency` to every call (a `tokio::time::sleep` before the call is handled).
+    pub fn with_latency(self, latency: Duration) -> Self {
+        self.set_latency(Some(latency));
+        self
+    }
+
+    /// Sets or removes the latency added to every call.
+    pub fn set_latency(&self, latency: Option<Duration>) {
+        self.lock().latency = latency;
+    }
+
+    /// Answers [`Error::Throttled`] past AWS's documented rates — `ImportRestApi` 1 per 3 s,
+    /// `PutRestApi` 1 per second, `CreateDeployment` 1 per 5 s, the Lambda control plane 15 per
+    /// second — with every interval multiplied by `scale` (for example `0.01` in tests).
+    /// A throttled call changes nothing and does not use up the rate.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use lambda_sync_aws::{ApiGateway, Error, FakeAws, ImportRestApi};
+    /// let aws = FakeAws::default().with_rate_limits(1.0);
+    /// let body = r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {}}"#;
+    /// assert!(aws.import_rest_api(ImportRestApi::new(body)).await.is_ok());
+    /// let second = aws.import_rest_api(ImportRestApi::new(body)).await;
+    /// assert!(matches!(second, Err(Error::Throttled { .. })));
+    /// assert_eq!(aws.list_rest_apis().await.unwrap().len(), 1);
+    /// # }
+    /// ```
+    pub fn with_rate_limits(self, scale: f64) -> Self {
+        self.set_rate_limits(Some(scale));
+        self
+    }
+
+    /// Turns the rate limits on (with a scale) or off.
+    pub fn set_rate_limits(&self, scale: Option<f64>) {
+        let mut inner = self.lock();
+        inner.rate_scale = scale.filter(|s| s.is_finite() && *s > 0.0);
+        inner.rate_history.clear();
+    }
+
+    /// Every call made so far (since the last [`FakeAws::clear_calls`]), in order, including
+    /// those that failed.
+    pub fn calls(&self) -> Vec<Call> {
+        self.lock().calls.clone()
+    }
+
+    /// How many calls of `operation` (for example `"CreateFunction"`) were made.
+    pub fn call_count(&self, operation: &str) -> usize {
+        self.lock()
+            .calls
+            .iter()
+            .filter(|c| c.operation == operation)
+            .count()
+    }
+
+    /// Forgets the calls made so far.
+    pub fn clear_calls(&self) {
+        self.lock().calls.clear();
+    }
+
+    /// Makes the `n`th call of `operation` from now on (1-based) fail with `error`, doing
+    /// nothing. `n == 0` is taken as 1.
+    pub fn fail_nth(&self, operation: &str, n: u64, error: Error) {
+        self.lock().faults.push(Fault {
+            operation: operation.to_string(),
+            remaining: Some(n.max(1)),
+            error,
+        });
+    }
+
+    /// Makes every call of `operation` fail with `error`, doing nothing, until
+    /// [`FakeAws::clear_faults`].
+    pub fn fail_always(&self, operation: &str, error: Error) {
+        self.lock().faults.push(Fault {
+            operation: operation.to_string(),
+            remaining: None,
+            error,
+        });
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        self.lock().faults.clear();
+    }
+
+    /// The zip package a function was created from.
+    pub fn function_code(&self, name: &str) -> Option<Vec<u8>> {
+        self.lock()
+            .account
+            .functions
+            .get(name)
+            .map(|f| f.zip.clone())
+    }
+
+    /// The definition last imported or put for an API, as JSON.
+    pub fn stored_definition(&self, api_id: &str) -> Option<serde_json::Value> {
+        self.lock()
+            .account
+            .apis
+            .get(api_id)
+            .and_then(|a| a.definition.clone())
+    }
+
+    /// The deployments made of an API, oldest first.
+    pub fn deployments(&self, api_id: &str) -> Vec<Deployment> {
+        self.lock()
+            .account
+            .apis
+            .get(api_id)
+            .map(|a| a.deployments.clone())
+            .unwrap_or_default()
+    }
+
+    /// Handles one call: latency, call log, faults, rate limit, then `f` on the account.
+    /// Mutating calls work on a copy that replaces the account only when `f` succeeds, so a
+    /// failed call changes nothing.
+    async fn call<T>(
+        &self,
+        operation: &'static str,
+        target: Option<&str>,
+        mutating: bool,
+        f: impl FnOnce(&mut Account) -> Result<T>,
+    ) -> Result<T> {
+        let latency = self.lock().latency;
+        if let Some(latency) = latency {
+            tokio::time::sleep(latency).await;
+        }
+        let mut inner = self.lock();
+        inner.calls.push(Call {
+            operation: operation.to_string(),
+            target: target.map(str::to_string),
+            mutating,
+        });
+        let mut fired = None;
+        inner.faults.retain_mut(|fault| {
+            if fault.operation != operation {
+                return true;
+            }
+            match &mut fault.remaining {
+                None => {
+                    fired.get_or_insert_with(|| fault.error.clone());
+                    true
+                }
+                Some(remaining) => {
+                    *remaining -= 1;
+                    if *remaining == 0 {
+                        fired.get_or_insert_with(|| fault.error.clone());
+                        false
+                    } else {
+                        true
+                    }
+                }
+            }
+        });
+        if let Some(error) = fired {
+            return Err(error);
+        }
+        if let (Some(scale), Some((bucket, window, allowed))) =
+            (inner.rate_scale, rate_bucket(operation))
+        {
+            let window = window.mul_f64(scale);
+            let now = tokio::time::Instant::now();
+            let history = inner.rate_history.entry(bucket).or_default();
+            while history
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= window)
+            {
+                history.pop_front();
+            }
+            if history.len() >= allowed {
+                let message = if bucket == "Lambda" {
+                    "Rate exceeded".to_string()
+                } else {
+                    "Too Many Requests".to_string()
+                };
+                return Err(Error::Throttled { message });
+            }
+            history.push_back(now);
+        }
+        if mutating {
+            let mut copy = inner.account.clone();
+            let out = f(&mut copy)?;
+            inner.account = copy;
+            Ok(out)
+        } else {
+            f(&mut inner.account)
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ApiGateway for FakeAws {
+    async fn import_rest_api(&self, req: ImportRestApi) -> Result<RestApi> {
+        self.call("ImportRestApi", None, true, |a| a.import(&req))
+            .await
+    }
+
+    async fn put_rest_api(&self, req: PutRestApi) -> Result<RestApi> {
+        self.call("PutRestApi", Some(&req.api_id), true, |a| a.put(&req))
+            .await
+    }
+
+    async fn get_rest_api(&self, api_id: &str) -> Result<RestApi> {
+        self.call("GetRestApi", Some(api_id), false, |a| {
+            Ok(a.api(api_id)?.api.clone())
+        })
+        .await
+    }
+
+    async fn list_rest_apis(&self) -> Result<Vec<RestApi>> {
+        self.call("GetRestApis", None, false, |a| {
+            Ok(a.apis.values().map(|s| s.api.clone()).collect())
+        })
+        .await
+    }
+
+    async fn get_resources(&self, api_id: &str) -> Result<Vec<Resource>> {
+        self.call("GetResources", Some(api_id), false, |a| {
+            Ok(a.api(api_id)?.resources.values().cloned().collect())
+        })
+        .await
+    }
+
+    async fn create_deployment(
+        &self,
+        api_id: &str,
+        stage: &str,
+        _description: Option<&str>,
+    ) -> Result<Deployment> {
+        self.call("CreateDeployment", Some(api_id), true, |a| {
+            a.deploy(api_id, stage)
+        })
+        .await
+    }
+}
+
+#[async_trait::async_trait]
+impl Lambda for FakeAws {
+    async fn get_function(&self, name: &str) -> Result<FunctionInfo> {
+        self.call("GetFunction", Some(name), false, |a| {
+            Ok(a.function(name)?.info.clone())
+        })
+        .await
+    }
+
+    async fn list_functions(&self, marker: Option<String>) -> Result<FunctionPage> {
+        self.call("ListFunctions", None, false, |a| {
+            a.list_functions(marker.as_deref())
+        })
+        .await
+    }
+
+    async fn create_function(&self, req: CreateFunction) -> Result<FunctionInfo> {
+        self.call("CreateFunction", Some(&req.name), true, |a| {
+            a.create_function(&req)
+        })
+        .await
+    }
+
+    async fn get_policy(&self, function_name: &str) -> Result<Vec<PolicyStatement>> {
+        self.call("GetPolicy", Some(function_name), false, |a| {
+            Ok(a.function(function_name)?.policy.clone())
+        })
+        .await
+    }
+
+    async fn add_permission(&self, req: AddPermission) -> Result<()> {
+        self.call("AddPermission", Some(&req.function_name), true, |a| {
+            a.add_permission(&req)
+        })
+        .await
+    }
+}

@@ -1,0 +1,683 @@
+//! The real backend over aws-sdk-apigateway and aws-sdk-lambda.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use aws_sdk_apigateway::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_apigateway::primitives::Blob;
+
+use crate::{
+    AddPermission, ApiGateway, CreateFunction, Deployment, Error, FunctionInfo, FunctionPage,
+    ImportRestApi, Integration, IntegrationResponse, Lambda, Method, PolicyStatement, PutMode,
+    PutRestApi, Resource, RestApi, Result,
+};
+
+/// How to configure [`SdkAws`]: everything not set here comes from the standard AWS chain
+/// (environment, shared config and credentials files, SSO, instance metadata).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdkOptions {
+    /// The region (`us-east-1`, ...); from the chain when `None`.
+    pub region: Option<String>,
+    /// The named profile of the shared config files; the default profile when `None`.
+    pub profile: Option<String>,
+    /// An endpoint URL for both services (for an emulator such as moto on loopback).
+    pub endpoint_url: Option<String>,
+    /// Whether the SDK retries throttled and transient failures itself (standard mode). Off
+    /// when the caller has its own retry policy.
+    pub retries: bool,
+}
+
+impl Default for SdkOptions {
+    /// Everything from the standard chain, SDK retries on.
+    fn default() -> Self {
+        SdkOptions {
+            region: None,
+            profile: None,
+            endpoint_url: None,
+            retries: true,
+        }
+    }
+}
+
+impl SdkOptions {
+    /// Sets the region.
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets the profile.
+    pub fn with_profile(mut self, profile: impl Into<String>) -> Self {
+        self.profile = Some(profile.into());
+        self
+    }
+
+    /// Sets the endpoint URL.
+    pub fn with_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Turns the SDK's own retries on or off.
+    pub fn with_retries(mut self, retries: bool) -> Self {
+        self.retries = retries;
+        self
+    }
+}
+
+/// Explicit credentials, for [`SdkAws::from_env_with_credentials`]. The secret parts never
+/// appear in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaticCredentials {
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// The session token of temporary credentials.
+    pub session_token: Option<String>,
+}
+
+impl StaticCredentials {
+    /// Long-term credentials (no session token).
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        StaticCredentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token: None,
+        }
+    }
+
+    /// Adds a session token.
+    pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(token.into());
+        self
+    }
+}
+
+impl fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
+/// [`ApiGateway`] and [`Lambda`] over the AWS SDK for Rust.
+///
+/// ```no_run
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> lambda_sync_aws::Result<()> {
+/// use lambda_sync_aws::{ApiGateway, SdkAws, SdkOptions};
+/// let aws = SdkAws::from_env(SdkOptions::default().with_region("eu-west-1")).await?;
+/// for api in aws.list_rest_apis().await? {
+///     println!("{} {}", api.id, api.name);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct SdkAws {
+    apigateway: aws_sdk_apigateway::Client,
+    lambda: aws_sdk_lambda::Client,
+    region: Option<String>,
+    endpoint_url: Option<String>,
+}
+
+impl fmt::Debug for SdkAws {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SdkAws")
+            .field("region", &self.region)
+            .field("endpoint_url", &self.endpoint_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SdkAws {
+    /// Loads the configuration from the standard chain, with `options` on top.
+    /// [`Error::InvalidInput`] when no region can be found.
+    pub async fn from_env(options: SdkOptions) -> Result<SdkAws> {
+        SdkAws::load(options, None).await
+    }
+
+    /// As [`SdkAws::from_env`], with explicit credentials instead of the chain's.
+    pub async fn from_env_with_credentials(
+        options: SdkOptions,
+        credentials: StaticCredentials,
+    ) -> Result<SdkAws> {
+        SdkAws::load(options, Some(credentials)).await
+    }
+
+    async fn load(options: SdkOptions, credentials: Option<StaticCredentials>) -> Result<SdkAws> {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(region) = &options.region {
+            loader = loader.region(aws_config::Region::new(region.clone()));
+        }
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        loader = loader.retry_config(if options.retries {
+            aws_config::retry::RetryConfig::standard()
+        } else {
+            aws_config::retry::RetryConfig::disabled()
+        });
+        if let Some(c) = credentials {
+            loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+                c.access_key_id,
+                c.secret_access_key,
+                c.session_token,
+                None,
+                "lambda-sync",
+            ));
+        }
+        let config = loader.load().await;
+        if config.region().is_none() {
+            return Err(Error::invalid(
+                "no AWS region configured: set one in the options, AWS_REGION or the profile",
+            ));
+        }
+        let mut aws = SdkAws::from_config(&config);
+        aws.endpoint_url = options.endpoint_url;
+        Ok(aws)
+    }
+
+    /// Both clients from an already loaded SDK configuration.
+    pub fn from_config(config: &aws_config::SdkConfig) -> SdkAws {
+        SdkAws {
+            apigateway: aws_sdk_apigateway::Client::new(config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            region: config.region().map(|r| r.to_string()),
+            endpoint_url: config.endpoint_url().map(str::to_string),
+        }
+    }
+
+    /// The region requests go to.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+}
+
+const NOT_FOUND: &[&str] = &["NotFoundException", "ResourceNotFoundException"];
+const CONFLICT: &[&str] = &["ConflictException", "ResourceConflictException"];
+const THROTTLED: &[&str] = &[
+    "TooManyRequestsException",
+    "ThrottlingException",
+    "Throttling",
+    "LimitExceededException",
+    "RequestLimitExceeded",
+];
+const INVALID: &[&str] = &[
+    "BadRequestException",
+    "InvalidParameterValueException",
+    "ValidationException",
+    "InvalidRequestContentException",
+    "RequestTooLargeException",
+    "PolicyLengthExceededException",
+];
+const DENIED: &[&str] = &[
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnauthorizedException",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "MissingAuthenticationTokenException",
+    "IncompleteSignature",
+];
+
+/// Maps an error code (and, when there is none, the HTTP status) to an [`Error`].
+pub(crate) fn error_from_code(code: Option<&str>, status: Option<u16>, message: String) -> Error {
+    let code = code.filter(|c| !c.is_empty());
+    let by_code = |list: &[&str]| code.is_some_and(|c| list.contains(&c));
+    if by_code(NOT_FOUND) {
+        Error::NotFound { what: message }
+    } else if by_code(CONFLICT) {
+        Error::Conflict { message }
+    } else if by_code(THROTTLED) {
+        Error::Throttled { message }
+    } else if by_code(INVALID) {
+        Error::InvalidInput { message }
+    } else if by_code(DENIED) {
+        Error::AccessDenied { message }
+    } else if let Some(code) = code {
+        Error::Service {
+            code: code.to_string(),
+            message,
+        }
+    } else {
+        match status {
+            Some(404) => Error::NotFound { what: message },
+            Some(409) => Error::Conflict { message },
+            Some(429) => Error::Throttled { message },
+            Some(400) => Error::InvalidInput { message },
+            Some(401 | 403) => Error::AccessDenied { message },
+            Some(s) => Error::Service {
+                code: format!("http-{s}"),
+                message,
+            },
+            None => Error::Service {
+                code: "Unknown".to_string(),
+                message,
+            },
+        }
+    }
+}
+
+fn map_err<E>(err: SdkError<E>) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match &err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let status = service.raw().status().as_u16();
+            let message = e
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| DisplayErrorContext(e).to_string());
+            error_from_code(e.code(), Some(status), message)
+        }
+        SdkError::ConstructionFailure(_) => Error::InvalidInput {
+            message: DisplayErrorContext(&err).to_string(),
+        },
+        _ => Error::Transport {
+            message: DisplayErrorContext(&err).to_string(),
+        },
+    }
+}
+
+fn basepath_value(mode: crate::BasePathMode) -> &'static str {
+    mode.as_str()
+}
+
+fn method_from_sdk(m: &aws_sdk_apigateway::types::Method) -> Method {
+    let mut method_responses: Vec<String> = m
+        .method_responses()
+        .map(|r| r.keys().cloned().collect())
+        .unwrap_or_default();
+    method_responses.sort();
+    let to_btree = |m: Option<&HashMap<String, String>>| -> BTreeMap<String, String> {
+        m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    let integration = m.method_integration().map(|i| Integration {
+        integration_type: i
+            .r#type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        uri: i.uri().map(str::to_string),
+        http_method: i.http_method().map(str::to_string),
+        passthrough_behavior: i.passthrough_behavior().map(str::to_string),
+        request_templates: to_btree(i.request_templates()),
+        integration_responses: i
+            .integration_responses()
+            .map(|responses| {
+                responses
+                    .iter()
+                    .map(|(status, r)| {
+                        (
+                            status.clone(),
+                            IntegrationResponse {
+                                status_code: r.status_code().unwrap_or(status).to_string(),
+                                selection_pattern: r
+                                    .selection_pattern()
+                                    .filter(|p| !p.is_empty())
+                                    .map(str::to_string),
+                                response_templates: to_btree(r.response_templates()),
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    });
+    Method {
+        http_method: m.http_method().unwrap_or_default().to_string(),
+        operation_name: m.operation_name().map(str::to_string),
+        request_parameters: m
+            .request_parameters()
+            .map(|p| p.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default(),
+        method_responses,
+        integration,
+    }
+}
+
+#[async_trait::async_trait]
+impl ApiGateway for SdkAws {
+    async fn import_rest_api(&self, req: ImportRestApi) -> Result<RestApi> {
+        let out = self
+            .apigateway
+            .import_rest_api()
+            .body(Blob::new(req.body))
+            .fail_on_warnings(req.fail_on_warnings)
+            .parameters("basepath", basepath_value(req.basepath))
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(RestApi {
+            id: out.id().unwrap_or_default().to_string(),
+            name: out.name().unwrap_or_default().to_string(),
+            description: out.description().map(str::to_string),
+            version: out.version().map(str::to_string),
+            warnings: out.warnings().to_vec(),
+        })
+    }
+
+    async fn put_rest_api(&self, req: PutRestApi) -> Result<RestApi> {
+        let mode = match req.mode {
+            PutMode::Merge => aws_sdk_apigateway::types::PutMode::Merge,
+            PutMode::Overwrite => aws_sdk_apigateway::types::PutMode::Overwrite,
+        };
+        let out = self
+            .apigateway
+            .put_rest_api()
+            .rest_api_id(&req.api_id)
+            .mode(mode)
+            .body(Blob::new(req.body))
+            .fail_on_warnings(req.fail_on_warnings)
+            .parameters("basepath", basepath_value(req.basepath))
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(RestApi {
+            id: out.id().unwrap_or(&req.api_id).to_string(),
+            name: out.name().unwrap_or_default().to_string(),
+            description: out.description().map(str::to_string),
+            version: out.version().map(str::to_string),
+            warnings: out.warnings().to_vec(),
+        })
+    }
+
+    async fn get_rest_api(&self, api_id: &str) -> Result<RestApi> {
+        let out = self
+            .apigateway
+            .get_rest_api()
+            .rest_api_id(api_id)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(RestApi {
+            id: out.id().unwrap_or(api_id).to_string(),
+            name: out.name().unwrap_or_default().to_string(),
+            description: out.description().map(str::to_string),
+            version: out.version().map(str::to_string),
+            warnings: out.warnings().to_vec(),
+        })
+    }
+
+    async fn list_rest_apis(&self) -> Result<Vec<RestApi>> {
+        let mut all = Vec::new();
+        let mut position: Option<String> = None;
+        loop {
+            let out = self
+                .apigateway
+                .get_rest_apis()
+                .limit(500)
+                .set_position(position.take())
+                .send()
+                .await
+                .map_err(map_err)?;
+            let items = out.items();
+            all.extend(items.iter().map(|a| RestApi {
+                id: a.id().unwrap_or_default().to_string(),
+                name: a.name().unwrap_or_default().to_string(),
+                description: a.description().map(str::to_string),
+                version: a.version().map(str::to_string),
+                warnings: Vec::new(),
+            }));
+            match out.position() {
+                Some(p) if !p.is_empty() && !items.is_empty() => position = Some(p.to_string()),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    async fn get_resources(&self, api_id: &str) -> Result<Vec<Resource>> {
+        let mut all = Vec::new();
+        let mut position: Option<String> = None;
+        loop {
+            let out = self
+                .apigateway
+                .get_resources()
+                .rest_api_id(api_id)
+                .embed("methods")
+                .limit(500)
+                .set_position(position.take())
+                .send()
+                .await
+                .map_err(map_err)?;
+            let items = out.items();
+            all.extend(items.iter().map(|r| {
+                Resource {
+                    id: r.id().unwrap_or_default().to_string(),
+                    parent_id: r.parent_id().map(str::to_string),
+                    path: r.path().unwrap_or_default().to_string(),
+                    path_part: r.path_part().map(str::to_string),
+                    methods: r
+                        .resource_methods()
+                        .map(|m| {
+                            m.iter()
+                                .map(|(verb, method)| {
+                                    let mut method = method_from_sdk(method);
+                                    if method.http_method.is_empty() {
+                                        method.http_method = verb.clone();
+                                    }
+                                    (verb.clone(), method)
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            }));
+            match out.position() {
+                Some(p) if !p.is_empty() && !items.is_empty() => position = Some(p.to_string()),
+                _ => break,
+            }
+        }
+        all.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(all)
+    }
+
+    async fn create_deployment(
+        &self,
+        api_id: &str,
+        stage: &str,
+        description: Option<&str>,
+    ) -> Result<Deployment> {
+        let out = self
+            .apigateway
+            .create_deployment()
+            .rest_api_id(api_id)
+            .stage_name(stage)
+            .set_description(description.map(str::to_string))
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(Deployment {
+            id: out.id().unwrap_or_default().to_string(),
+            stage: stage.to_string(),
+        })
+    }
+}
+
+fn function_from_sdk(f: &aws_sdk_lambda::types::FunctionConfiguration) -> FunctionInfo {
+    FunctionInfo {
+        name: f.function_name().unwrap_or_default().to_string(),
+        arn: f.function_arn().unwrap_or_default().to_string(),
+        runtime: f.runtime().map(|r| r.as_str().to_string()),
+        handler: f.handler().map(str::to_string),
+        role: f.role().map(str::to_string),
+        code_sha256: f.code_sha256().map(str::to_string),
+        code_size: u64::try_from(f.code_size()).ok(),
+        description: f
+            .description()
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+    }
+}
+
+#[async_trait::async_trait]
+impl Lambda for SdkAws {
+    async fn get_function(&self, name: &str) -> Result<FunctionInfo> {
+        let out = self
+            .lambda
+            .get_function()
+            .function_name(name)
+            .send()
+            .await
+            .map_err(map_err)?;
+        out.configuration()
+            .map(function_from_sdk)
+            .ok_or_else(|| Error::Service {
+                code: "MissingConfiguration".into(),
+                message: format!("GetFunction {name} returned no configuration"),
+            })
+    }
+
+    async fn list_functions(&self, marker: Option<String>) -> Result<FunctionPage> {
+        let out = self
+            .lambda
+            .list_functions()
+            .set_marker(marker)
+            .max_items(50)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(FunctionPage {
+            functions: out.functions().iter().map(function_from_sdk).collect(),
+            next_marker: out
+                .next_marker()
+                .filter(|m| !m.is_empty())
+                .map(str::to_string),
+        })
+    }
+
+    async fn create_function(&self, req: CreateFunction) -> Result<FunctionInfo> {
+        let code = aws_sdk_lambda::types::FunctionCode::builder()
+            .zip_file(aws_sdk_lambda::primitives::Blob::new(req.zip))
+            .build();
+        let tags: HashMap<String, String> = req.tags.into_iter().collect();
+        let out = self
+            .lambda
+            .create_function()
+            .function_name(&req.name)
+            .role(&req.role)
+            .runtime(aws_sdk_lambda::types::Runtime::from(req.runtime.as_str()))
+            .handler(&req.handler)
+            .set_description(req.description)
+            .code(code)
+            .set_tags((!tags.is_empty()).then_some(tags))
+            .set_timeout(req.timeout_seconds.map(|t| t.min(i32::MAX as u32) as i32))
+            .set_memory_size(req.memory_mb.map(|m| m.min(i32::MAX as u32) as i32))
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(FunctionInfo {
+            name: out.function_name().unwrap_or(&req.name).to_string(),
+            arn: out.function_arn().unwrap_or_default().to_string(),
+            runtime: out.runtime().map(|r| r.as_str().to_string()),
+            handler: out.handler().map(str::to_string),
+            role: out.role().map(str::to_string),
+            code_sha256: out.code_sha256().map(str::to_string),
+            code_size: u64::try_from(out.code_size()).ok(),
+            description: out
+                .description()
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
+        })
+    }
+
+    async fn get_policy(&self, function_name: &str) -> Result<Vec<PolicyStatement>> {
+        match self
+            .lambda
+            .get_policy()
+            .function_name(function_name)
+            .send()
+            .await
+            .map_err(map_err)
+        {
+            Ok(out) => match out.policy() {
+                Some(document) if !document.trim().is_empty() => {
+                    PolicyStatement::parse_policy(document)
+                }
+                _ => Ok(Vec::new()),
+            },
+            // Lambda answers ResourceNotFoundException both for a missing function and for a
+            // function without a policy: tell them apart.
+            Err(Error::NotFound { what }) => match self.get_function(function_name).await {
+                Ok(_) => Ok(Vec::new()),
+                Err(Error::NotFound { .. }) => Err(Error::NotFound { what }),
+                Err(other) => Err(other),
+            },
+            Err(other) => Err(other),
+        }
+    }
+
+    async fn add_permission(&self, req: AddPermission) -> Result<()> {
+        self.lambda
+            .add_permission()
+            .function_name(&req.function_name)
+            .statement_id(&req.statement_id)
+            .action(&req.action)
+            .principal(&req.principal)
+            .set_source_arn(req.source_arn)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(code: Option<&str>, status: Option<u16>, expect: &str) {
+        let got = error_from_code(code, status, "m".into());
+        let name = format!("{got:?}");
+        assert!(name.starts_with(expect), "{code:?}/{status:?} gave {name}");
+    }
+
+    #[test]
+    fn error_codes_map_by_meaning() {
+        check(Some("NotFoundException"), Some(404), "NotFound");
+        check(Some("ResourceNotFoundException"), Some(404), "NotFound");
+        check(Some("ConflictException"), Some(409), "Conflict");
+        check(Some("ResourceConflictException"), Some(409), "Conflict");
+        check(Some("TooManyRequestsException"), Some(429), "Throttled");
+        check(Some("LimitExceededException"), Some(429), "Throttled");
+        check(Some("BadRequestException"), Some(400), "InvalidInput");
+        check(
+            Some("InvalidParameterValueException"),
+            Some(400),
+            "InvalidInput",
+        );
+        check(
+            Some("UnrecognizedClientException"),
+            Some(403),
+            "AccessDenied",
+        );
+        check(Some("AccessDeniedException"), Some(403), "AccessDenied");
+        check(Some("ServiceException"), Some(500), "Service");
+        check(None, Some(404), "NotFound");
+        check(None, Some(503), "Service");
+        assert!(error_from_code(None, Some(503), "m".into()).is_retryable());
+        assert!(error_from_code(Some("ServiceException"), Some(500), "m".into()).is_retryable());
+    }
+
+    #[test]
+    fn credentials_are_redacted() {
+        let c = StaticCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI").with_session_token("tok");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("wJalrXUtnFEMI") && !shown.contains("tok\""));
+    }
+}

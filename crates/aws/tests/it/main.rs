@@ -1,0 +1,1 @@
+//! Integration tests of lambda-sync-aws.
