@@ -1,0 +1,38 @@
+//! `lambda-sync check`.
+
+use crate::output::{OutputFormat, load_error, print_diagnostics};
+use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use std::path::PathBuf;
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The OpenAPI definition (YAML or JSON).
+    pub spec: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Runs `check`; returns the exit code.
+pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    let loaded = match lambda_sync_spec::load_path(&args.spec) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{}", load_error(&args.spec, &e));
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column));
+    print_diagnostics(&args.spec, &diagnostics, args.format)?;
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if args.format == OutputFormat::Text {
+        let warnings = diagnostics.len() - errors;
+        eprintln!(
+            "{}: {errors} error(s), {warnings} warning(s) or note(s)",
+            args.spec.display()
+        );
+    }
+    Ok(if errors > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}
