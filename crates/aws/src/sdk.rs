@@ -310,11 +310,12 @@ fn method_from_sdk(m: &aws_sdk_apigateway::types::Method) -> Method {
     let integration = m.method_integration().map(|i| Integration {
         integration_type: i
             .r#type()
-            .map(|t| t.as_str().to_string())
+            .map(|t| t.as_str().to_ascii_uppercase())
             .unwrap_or_default(),
         uri: i.uri().map(str::to_string),
-        http_method: i.http_method().map(str::to_string),
-        passthrough_behavior: i.passthrough_behavior().map(str::to_string),
+        http_method: i.http_method().map(str::to_ascii_uppercase),
+        // AWS answers these enums in upper case; emulators may echo the input's case.
+        passthrough_behavior: i.passthrough_behavior().map(str::to_ascii_uppercase),
         request_templates: to_btree(i.request_templates()),
         integration_responses: i
             .integration_responses()

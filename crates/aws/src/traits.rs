@@ -109,15 +109,17 @@ pub trait ApiGateway: Send + Sync + std::fmt::Debug {
     /// ```
     async fn get_resources(&self, api_id: &str) -> Result<Vec<Resource>>;
 
-    /// Deploys the REST API to a stage (created if needed). The API must have at least one
-    /// method.
+    /// Deploys the REST API to a stage (created if needed). As on AWS, the API must have at
+    /// least one method and every method needs an integration, else
+    /// [`crate::Error::InvalidInput`].
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> lambda_sync_aws::Result<()> {
     /// use lambda_sync_aws::{ApiGateway, FakeAws, ImportRestApi};
     /// let aws = FakeAws::default();
     /// let body = r#"{"openapi": "3.0.1", "info": {"title": "pets", "version": "1"},
-    ///                "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#;
+    ///                "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}},
+    ///                  "x-amazon-apigateway-integration": {"type": "mock"}}}}}"#;
     /// let api = aws.import_rest_api(ImportRestApi::new(body)).await?;
     /// let deployment = aws.create_deployment(&api.id, "prod", Some("first")).await?;
     /// assert_eq!(deployment.stage, "prod");

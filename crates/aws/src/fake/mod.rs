@@ -269,11 +269,14 @@ impl Account {
     }
 
     fn deploy(&mut self, api_id: &str, stage: &str) -> Result<Deployment> {
-        let has_methods = self
-            .api(api_id)?
-            .resources
-            .values()
-            .any(|r| !r.methods.is_empty());
+        let resources = &self.api(api_id)?.resources;
+        let has_methods = resources.values().any(|r| !r.methods.is_empty());
+        let without_integration = resources.values().find_map(|r| {
+            r.methods
+                .values()
+                .find(|m| m.integration.is_none())
+                .map(|m| format!("{} {}", m.http_method, r.path))
+        });
         if stage.is_empty()
             || stage.len() > 128
             || !stage
@@ -286,6 +289,11 @@ impl Account {
         }
         if !has_methods {
             return Err(Error::invalid("The REST API doesn't contain any methods"));
+        }
+        if let Some(method) = without_integration {
+            return Err(Error::invalid(format!(
+                "No integration defined for method ({method})"
+            )));
         }
         let id = self.new_id();
         let stored = self.apis.get_mut(api_id).expect("checked above");
