@@ -1,0 +1,68 @@
+//! Lint: every finding as a diagnostic, without changing anything.
+
+use crate::options::CompatOptions;
+use crate::rules::severity;
+use crate::{graph, names, walk};
+use lambda_sync_spec::{Diagnostic, Document, pointer};
+use serde_json::Value;
+
+/// Reports every place API Gateway cannot import as it is, by rule, at its JSON Pointer, with
+/// line and column when the document was loaded from text. Nothing is changed.
+///
+/// ```
+/// use lambda_sync_compat::{lint, CompatOptions};
+/// let doc = lambda_sync_spec::load_str(r#"
+/// swagger: "2.0"
+/// info: {title: t, version: "1"}
+/// paths: {}
+/// definitions:
+///   io.k8s.Pod: {type: object, properties: {name: {type: string, example: web}}}
+/// "#)?.document;
+/// let found = lint(&doc, &CompatOptions::default());
+/// let rules: Vec<&str> = found.iter().map(|d| d.rule.as_str()).collect();
+/// assert_eq!(rules, ["example", "model-name"]);
+/// assert_eq!(found[0].pointer, "/definitions/io.k8s.Pod/properties/name/example");
+/// assert_eq!(found[0].line, Some(6));
+/// # Ok::<(), lambda_sync_spec::Error>(())
+/// ```
+pub fn lint(doc: &Document, options: &CompatOptions) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = walk::walk(doc, options)
+        .into_iter()
+        .map(|f| Diagnostic::new(f.rule, severity(f.rule), f.pointer, f.message))
+        .collect();
+    let version = doc.version();
+    if options.is_enabled("model-name")
+        && let Some(Value::Object(schemas)) = doc.get(version.schemas_pointer())
+    {
+        let list: Vec<&str> = schemas.keys().map(String::as_str).collect();
+        for (i, new) in names::plan(&list) {
+            out.push(Diagnostic::new(
+                    "model-name",
+                    severity("model-name"),
+                    pointer::push(version.schemas_pointer(), list[i]),
+                    format!(
+                        "model name `{}` is not alphanumeric and API Gateway refuses it (\"Model name must be alphanumeric\"), so the import fails; compat renames it to `{new}` and rewrites every `$ref` to it",
+                        list[i]
+                    ),
+                ));
+        }
+    }
+    if options.is_enabled("circular-ref") {
+        for c in graph::cycles(doc.value(), version) {
+            out.push(Diagnostic::new(
+                "circular-ref",
+                severity("circular-ref"),
+                format!("{}/$ref", c.back_edge),
+                format!(
+                    "models with circular references cannot be imported by API Gateway: {} → {}; compat replaces this reference (from `{}` to `{}`) by `{{\"type\": \"object\"}}` and keeps it under the wrapper",
+                    c.names.join(" → "),
+                    c.names[0],
+                    c.from,
+                    c.to
+                ),
+            ));
+        }
+    }
+    doc.locate(&mut out);
+    out
+}
