@@ -121,3 +121,9 @@ async fn real_backend_conformance() {
         "real-backend conformance: {passed} checks passed, {not_supported} not supported by the emulator"
     ));
 }
+
+#[cfg(not(feature = "sdk"))]
+#[test]
+fn real_backend_conformance() {
+    report("real-backend conformance run skipped: built without the `sdk` feature");
+}
