@@ -12,6 +12,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, SpecVersion};
 use crate::load::{Loader, read_limited};
+use crate::parse::MAX_DEPTH;
 use crate::pointer::{self, Reference};
 use crate::refs::collect_refs_at;
 use serde_json::{Map, Value};
@@ -80,6 +81,41 @@ fn kind_from_site(site: &str) -> Kind {
     }
 }
 
+/// How deeply `value` nests: 0 for a scalar, 1 for an array or object of scalars, ...
+fn depth(value: &Value) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(value, 1)];
+    while let Some((v, d)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(a) => Box::new(a.iter()),
+            Value::Object(o) => Box::new(o.values()),
+            _ => continue,
+        };
+        max = max.max(d);
+        stack.extend(
+            children
+                .filter(|c| matches!(c, Value::Array(_) | Value::Object(_)))
+                .map(|c| (c, d + 1)),
+        );
+    }
+    max
+}
+
+/// Whether `value` put at `slot` (a pointer of `slot_tokens` tokens) nests deeper than the
+/// parsers read back: refused, so that what is written can be loaded again.
+fn too_deep(slot_tokens: usize, value: &Value) -> Option<String> {
+    let total = slot_tokens + depth(value);
+    (total > MAX_DEPTH).then(|| {
+        format!(
+            "copied into the definition it would nest {total} levels deep, more than {MAX_DEPTH}"
+        )
+    })
+}
+
+fn pointer_len(p: &str) -> usize {
+    p.bytes().filter(|&b| b == b'/').count()
+}
+
 fn sanitize_name(raw: &str) -> String {
     let s: String = raw
         .chars()
@@ -102,12 +138,21 @@ struct Pending {
     file: PathBuf,
     /// Whether the value replaces the `$ref` object at `slot` (keeping its sibling keys).
     inline: bool,
+    /// The inlined values this one is nested in, itself included when inlined: (file,
+    /// fragment, slot). A reference to one of them is a loop, pointed at the slot instead of
+    /// being inlined again.
+    chain: Vec<(PathBuf, String, String)>,
 }
 
 enum Target {
     Pointer(String),
-    Inline(Value, PathBuf),
+    /// A value to copy in place of the reference: the value, its file and fragment.
+    Inline(Value, PathBuf, String),
 }
+
+/// The most values inlined (path items, links, ...) into one definition. References that
+/// multiply (each path item referring to two others, ...) cannot blow the document up.
+const MAX_INLINED: usize = 10_000;
 
 struct Bundler<'a> {
     loader: &'a Loader,
@@ -116,6 +161,7 @@ struct Bundler<'a> {
     files: HashMap<PathBuf, Result<Value, String>>,
     assigned: HashMap<(PathBuf, String), String>,
     queue: VecDeque<Pending>,
+    inlined: usize,
 }
 
 /// Reports external references without resolving them (external refs turned off).
@@ -170,6 +216,7 @@ pub(crate) fn bundle(
         files: HashMap::new(),
         assigned: HashMap::new(),
         queue: VecDeque::new(),
+        inlined: 0,
     };
     let root = doc.value_mut();
     for site in sites {
@@ -219,17 +266,42 @@ impl Bundler<'_> {
                     obj.insert("$ref".into(), Value::String(format!("#{p}")));
                 }
             }
-            Ok(Target::Inline(value, file)) => self.queue.push_back(Pending {
-                slot: site.to_string(),
-                value,
-                file,
-                inline: true,
-            }),
+            Ok(Target::Inline(value, file, frag)) => {
+                if let Err(msg) = self
+                    .count_inline()
+                    .and_then(|()| too_deep(pointer_len(site), &value).map_or(Ok(()), Err))
+                {
+                    diags.push(Diagnostic::error(
+                        "unresolved-ref",
+                        at,
+                        format!("cannot resolve `{written}`: {msg}"),
+                    ));
+                    return;
+                }
+                self.queue.push_back(Pending {
+                    slot: site.to_string(),
+                    value,
+                    chain: vec![(file.clone(), frag, site.to_string())],
+                    file,
+                    inline: true,
+                })
+            }
             Err(msg) => diags.push(Diagnostic::error(
                 "unresolved-ref",
                 at,
                 format!("cannot resolve `{written}`: {msg}"),
             )),
+        }
+    }
+
+    fn count_inline(&mut self) -> Result<(), String> {
+        self.inlined += 1;
+        if self.inlined > MAX_INLINED {
+            Err(format!(
+                "more than {MAX_INLINED} values would be copied in place of references"
+            ))
+        } else {
+            Ok(())
         }
     }
 
@@ -278,8 +350,11 @@ impl Bundler<'_> {
         let tokens = pointer::tokens(&frag).unwrap_or_default();
         let kind = kind_from_fragment(&tokens).unwrap_or(site_kind);
         let Some(section) = section(kind, self.version) else {
-            return Ok(Target::Inline(content, canonical));
+            return Ok(Target::Inline(content, canonical, frag));
         };
+        if let Some(msg) = too_deep(section.len() + 1, &content) {
+            return Err(msg);
+        }
         let raw_name = match tokens.last() {
             Some(t) if !t.is_empty() => t.clone(),
             _ => canonical
@@ -304,6 +379,7 @@ impl Bundler<'_> {
             value: content,
             file: canonical,
             inline: false,
+            chain: Vec::new(),
         });
         Ok(Target::Pointer(slot))
     }
@@ -322,18 +398,40 @@ impl Bundler<'_> {
                 None => continue,
             };
             let rel = &site.pointer[p.slot.len()..];
-            match self.target(root, file, frag, kind_from_site(&site.pointer)) {
+            let target = self.target(root, file, frag, kind_from_site(&site.pointer));
+            // A value inlined inside itself (a path item whose callback refers back to it):
+            // refer to the copy that encloses this reference instead of copying it again.
+            let target = match target {
+                Ok(Target::Inline(value, file, frag)) => {
+                    match p.chain.iter().find(|(f, fr, _)| *f == file && *fr == frag) {
+                        Some((_, _, slot)) => Ok(Target::Pointer(slot.clone())),
+                        None => self
+                            .count_inline()
+                            .and_then(|()| {
+                                too_deep(pointer_len(&site.pointer), &value).map_or(Ok(()), Err)
+                            })
+                            .map(|()| Target::Inline(value, file, frag)),
+                    }
+                }
+                other => other,
+            };
+            match target {
                 Ok(Target::Pointer(ptr)) => {
                     if let Some(obj) = p.value.pointer_mut(rel).and_then(Value::as_object_mut) {
                         obj.insert("$ref".into(), Value::String(format!("#{ptr}")));
                     }
                 }
-                Ok(Target::Inline(value, file)) => self.queue.push_back(Pending {
-                    slot: site.pointer.clone(),
-                    value,
-                    file,
-                    inline: true,
-                }),
+                Ok(Target::Inline(value, file, frag)) => {
+                    let mut chain = p.chain.clone();
+                    chain.push((file.clone(), frag, site.pointer.clone()));
+                    self.queue.push_back(Pending {
+                        slot: site.pointer.clone(),
+                        value,
+                        file,
+                        inline: true,
+                        chain,
+                    })
+                }
                 Err(msg) => diags.push(Diagnostic::error(
                     "unresolved-ref",
                     at,

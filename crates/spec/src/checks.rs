@@ -63,7 +63,7 @@ fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {
                     ),
                 ));
             } else {
-                ids.insert(id, format!("{}", op.pointer));
+                ids.insert(id, op.pointer.to_string());
             }
         }
         let template: Vec<&str> = path_template_names(op.path)

@@ -52,14 +52,21 @@ pub fn decode(bytes: Vec<u8>) -> Result<String> {
 }
 
 /// Parses text as JSON or YAML, detected from the content: text whose first non-blank character
-/// is `{` or `[` is read as JSON (and as YAML only if it is not valid JSON), anything else as
-/// YAML. A leading byte-order mark is ignored.
+/// is `{` or `[` is read as JSON, anything else as YAML. A YAML flow mapping with a plain first
+/// key (`{openapi: 3.0.0, ...}`) is not JSON, so it is read as YAML; text that starts like JSON
+/// (`{"openapi": ...`) but is not valid JSON gets the JSON error, rather than being read as
+/// YAML and written back in another format. A leading byte-order mark is ignored.
+///
+/// Keys must be unique within an object (the later one would silently replace the earlier).
 pub fn parse(text: &str) -> Result<(Value, Format)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.trim_start().chars().next();
+    let trimmed = text.trim_start();
+    let first = trimmed.chars().next();
     if matches!(first, Some('{') | Some('[')) {
+        let json_like = first == Some('[') || trimmed[1..].trim_start().starts_with(['"', '}']);
         match parse_json(text) {
             Ok(v) => Ok((v, Format::Json)),
+            Err(json_err) if json_like => Err(json_err),
             Err(json_err) => match parse_yaml(text) {
                 Ok(v @ Value::Object(_)) => Ok((v, Format::Yaml)),
                 _ => Err(json_err),
@@ -70,9 +77,9 @@ pub fn parse(text: &str) -> Result<(Value, Format)> {
     }
 }
 
-/// Parses JSON (order-preserving).
+/// Parses JSON (order-preserving). A key repeated within one object is an error.
 pub fn parse_json(text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| {
+    serde_json::from_str::<Strict>(text).map(|s| s.0).map_err(|e| {
         let mut message = e.to_string();
         // serde_json appends " at line L column C"; the position is reported separately.
         if let Some(i) = message.rfind(" at line ") {
@@ -118,7 +125,7 @@ pub fn parse_yaml(text: &str) -> Result<Value> {
     };
     // The typed route straight into serde_json keeps memory low; it cannot take non-string
     // keys, tags or merge keys, so those go through the generic YAML value.
-    match serde_yaml::from_str::<Value>(text) {
+    match serde_yaml::from_str::<Strict>(text).map(|s| s.0) {
         Ok(v) if !text.contains("<<") => Ok(v),
         first => {
             let mut generic: serde_yaml::Value = match serde_yaml::from_str(text) {
@@ -128,6 +135,97 @@ pub fn parse_yaml(text: &str) -> Result<Value> {
             generic.apply_merge().map_err(yaml_err)?;
             yaml_to_json(generic)
         }
+    }
+}
+
+/// A JSON value read by a visitor that refuses a key repeated within one object (serde_json's
+/// own keeps the last one, which would silently drop a path or a schema).
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(StrictVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        use serde::de::Error as _;
+        use serde_json::map::Entry;
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match out.entry(key) {
+                Entry::Occupied(e) => {
+                    return Err(A::Error::custom(format!(
+                        "duplicate key `{}` in one object; keys must be unique",
+                        e.key()
+                    )));
+                }
+                Entry::Vacant(e) => {
+                    let Strict(v) = map.next_value()?;
+                    e.insert(v);
+                }
+            }
+        }
+        Ok(Value::Object(out))
     }
 }
 

@@ -70,11 +70,43 @@ pub(crate) fn locate(
 fn record(
     trie: &Trie,
     node: Option<usize>,
-    pos: (usize, usize),
+    pos: impl FnOnce() -> (usize, usize),
     found: &mut HashMap<String, (usize, usize)>,
 ) {
-    if let Some(p) = node.and_then(|n| trie.nodes[n].pointer.as_ref()) {
-        found.entry(p.clone()).or_insert(pos);
+    if let Some(p) = node.and_then(|n| trie.nodes[n].pointer.as_ref())
+        && !found.contains_key(p)
+    {
+        found.insert(p.clone(), pos());
+    }
+}
+
+/// Line and column bookkeeping for the JSON scanner. Columns are counted in characters, and
+/// only for positions that are recorded, incrementally from the last one: a minified file of
+/// one long line costs one pass, not one pass per value.
+struct Cursor<'s> {
+    src: &'s str,
+    line: usize,
+    line_start: usize,
+    /// The last position whose column was computed: (byte offset, column).
+    last: (usize, usize),
+}
+
+impl Cursor<'_> {
+    fn newline(&mut self, at: usize) {
+        self.line += 1;
+        self.line_start = at + 1;
+        self.last = (self.line_start, 1);
+    }
+
+    fn pos(&mut self, i: usize) -> (usize, usize) {
+        let (from, col) = if self.last.0 <= i && self.last.0 >= self.line_start {
+            self.last
+        } else {
+            (self.line_start, 1)
+        };
+        let col = col + self.src.get(from..i).map_or(0, |s| s.chars().count());
+        self.last = (i, col);
+        (self.line, col)
     }
 }
 
@@ -93,24 +125,28 @@ enum JFrame {
 fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize)>) {
     let b = src.as_bytes();
     let mut i = 0;
-    let mut line = 1;
-    let mut line_start = 0;
+    let mut cur = Cursor {
+        src,
+        line: 1,
+        line_start: 0,
+        last: (0, 1),
+    };
     let mut stack: Vec<JFrame> = Vec::new();
-    let col = |line_start: usize, i: usize| src[line_start..i].chars().count() + 1;
-    // The trie node of a value that starts here (recording array elements and the root).
+    // The trie node of a value that starts at byte `at` (recording array elements and the root).
     let value_start = |stack: &mut Vec<JFrame>,
-                       pos: (usize, usize),
+                       cur: &mut Cursor<'_>,
+                       at: usize,
                        found: &mut HashMap<String, (usize, usize)>|
      -> Option<usize> {
         match stack.last() {
             None => {
-                record(trie, Some(0), pos, found);
+                record(trie, Some(0), || cur.pos(at), found);
                 Some(0)
             }
             Some(JFrame::Obj { key_node, .. }) => *key_node,
             Some(JFrame::Arr { node, idx }) => {
-                let n = trie.child(*node, &idx.to_string());
-                record(trie, n, pos, found);
+                let n = node.and_then(|_| trie.child(*node, &idx.to_string()));
+                record(trie, n, || cur.pos(at), found);
                 n
             }
         }
@@ -118,8 +154,7 @@ fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
     while i < b.len() {
         match b[i] {
             b'\n' => {
-                line += 1;
-                line_start = i + 1;
+                cur.newline(i);
                 i += 1;
             }
             b' ' | b'\t' | b'\r' | b':' => i += 1,
@@ -140,21 +175,27 @@ fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
                         *expect_key = false;
                         *key_node = None;
                         if node.is_some() {
-                            let key: String =
-                                serde_json::from_str(&src[start..=end.min(b.len() - 1)])
-                                    .unwrap_or_default();
+                            let raw = src.get(start..(end + 1).min(b.len())).unwrap_or("");
+                            let key: String = if raw.len() >= 2
+                                && raw.ends_with('"')
+                                && !raw[1..raw.len() - 1].contains('\\')
+                            {
+                                raw[1..raw.len() - 1].to_string()
+                            } else {
+                                serde_json::from_str(raw).unwrap_or_default()
+                            };
                             *key_node = trie.child(*node, &key);
                             let n = *key_node;
-                            record(trie, n, (line, col(line_start, start)), found);
+                            record(trie, n, || cur.pos(start), found);
                         }
                     }
                     _ => {
-                        value_start(&mut stack, (line, col(line_start, start)), found);
+                        value_start(&mut stack, &mut cur, start, found);
                     }
                 }
             }
             b'{' => {
-                let node = value_start(&mut stack, (line, col(line_start, i)), found);
+                let node = value_start(&mut stack, &mut cur, i, found);
                 stack.push(JFrame::Obj {
                     node,
                     key_node: None,
@@ -163,7 +204,7 @@ fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
                 i += 1;
             }
             b'[' => {
-                let node = value_start(&mut stack, (line, col(line_start, i)), found);
+                let node = value_start(&mut stack, &mut cur, i, found);
                 stack.push(JFrame::Arr { node, idx: 0 });
                 i += 1;
             }
@@ -187,7 +228,7 @@ fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
                 i += 1;
             }
             _ => {
-                value_start(&mut stack, (line, col(line_start, i)), found);
+                value_start(&mut stack, &mut cur, i, found);
                 while i < b.len()
                     && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
                 {
@@ -232,7 +273,7 @@ fn locate_yaml(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
                     return (None, false);
                 }
                 *root = true;
-                record(trie, Some(0), pos, found);
+                record(trie, Some(0), || pos, found);
                 (Some(0), false)
             }
             Some(YFrame::Map {
@@ -247,7 +288,7 @@ fn locate_yaml(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
                         Some(k) => trie.child(*node, k),
                         None => None,
                     };
-                    record(trie, *key_node, pos, found);
+                    record(trie, *key_node, || pos, found);
                     (None, true)
                 } else {
                     *expect_key = true;
@@ -255,9 +296,9 @@ fn locate_yaml(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
                 }
             }
             Some(YFrame::Seq { node, idx, .. }) => {
-                let n = trie.child(*node, &idx.to_string());
+                let n = node.and_then(|_| trie.child(*node, &idx.to_string()));
                 *idx += 1;
-                record(trie, n, pos, found);
+                record(trie, n, || pos, found);
                 (n, false)
             }
         }

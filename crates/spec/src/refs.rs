@@ -46,13 +46,13 @@ pub fn collect_refs_at(root: &Value, base: &str) -> Vec<RefSite> {
     while let Some((value, at, mode)) = stack.pop() {
         match value {
             Value::Object(map) => {
-                if matches!(mode, Mode::Normal | Mode::RefOnly) {
-                    if let Some(Value::String(t)) = map.get("$ref") {
-                        out.push(RefSite {
-                            pointer: at.clone(),
-                            target: t.clone(),
-                        });
-                    }
+                if matches!(mode, Mode::Normal | Mode::RefOnly)
+                    && let Some(Value::String(t)) = map.get("$ref")
+                {
+                    out.push(RefSite {
+                        pointer: at.clone(),
+                        target: t.clone(),
+                    });
                 }
                 if matches!(mode, Mode::RefOnly) {
                     continue;

@@ -418,27 +418,26 @@ impl Document {
                 }
             }
         }
-        if self.version().is_v3() {
-            if let Some(raw) = op.get("requestBody") {
-                if let Some((rb, _)) = self.deref(raw) {
-                    let content = rb.get("content").and_then(Value::as_object);
-                    let content_types: Vec<&str> = content
-                        .map(|c| c.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    let media = content
-                        .and_then(|c| c.get("application/json").or_else(|| c.values().next()));
-                    body = Some(RequestBody {
-                        name: None,
-                        required: rb.get("required").and_then(Value::as_bool).unwrap_or(false),
-                        description: str_at(rb, "description"),
-                        content_types,
-                        schema: media
-                            .and_then(|m| m.get("schema"))
-                            .map(|s| self.deref(s).map_or(s, |(v, _)| v)),
-                        pointer: format!("{op_pointer}/requestBody"),
-                    });
-                }
-            }
+        if self.version().is_v3()
+            && let Some(raw) = op.get("requestBody")
+            && let Some((rb, _)) = self.deref(raw)
+        {
+            let content = rb.get("content").and_then(Value::as_object);
+            let content_types: Vec<&str> = content
+                .map(|c| c.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let media =
+                content.and_then(|c| c.get("application/json").or_else(|| c.values().next()));
+            body = Some(RequestBody {
+                name: None,
+                required: rb.get("required").and_then(Value::as_bool).unwrap_or(false),
+                description: str_at(rb, "description"),
+                content_types,
+                schema: media
+                    .and_then(|m| m.get("schema"))
+                    .map(|s| self.deref(s).map_or(s, |(v, _)| v)),
+                pointer: format!("{op_pointer}/requestBody"),
+            });
         }
         let mut responses = Vec::new();
         if let Some(map) = op.get("responses").and_then(Value::as_object) {

@@ -1,0 +1,333 @@
+//! Bad input gets a clear error: no panic, no hang, no stack overflow.
+
+use lambda_sync_spec::{
+    Error, Format, Loader, MAX_DEPTH, collect_refs, load_bytes, load_path, load_str,
+};
+
+/// Loads `input` and expects an error whose message contains `needle` and, when given, whose
+/// position is `pos`.
+#[track_caller]
+fn check_err(input: &[u8], needle: &str, pos: Option<(usize, usize)>) -> Error {
+    let err = load_bytes(input).expect_err("expected an error");
+    let msg = err.to_string();
+    assert!(msg.contains(needle), "message: {msg}\nexpected: {needle}");
+    if let Some(pos) = pos {
+        assert_eq!(err.position(), Some(pos), "{msg}");
+        assert!(msg.contains(&format!("line {}", pos.0)), "{msg}");
+    }
+    err
+}
+
+#[test]
+fn malformed_yaml_has_line_and_column() {
+    let err = check_err(
+        b"openapi: 3.0.0\ninfo:\n  title: t\n   version: 1\npaths: {}\n",
+        "YAML syntax error",
+        None,
+    );
+    let (line, _) = err.position().expect("a position");
+    assert_eq!(line, 4, "{err}");
+    check_err(
+        b"openapi: 3.0.0\ninfo: {title: t\npaths: {}\n",
+        "YAML syntax error",
+        None,
+    );
+    let err = load_bytes(b"openapi: 3.0.0\npaths:\n  /a: [1, 2\n").unwrap_err();
+    assert!(err.position().is_some(), "{err}");
+    let err = load_bytes(b"a: b\na: c\n").unwrap_err();
+    assert!(err.to_string().contains("duplicate"), "{err}");
+    assert!(err.position().is_some(), "{err}");
+    check_err(b"key: \"unterminated\n", "YAML syntax error", None);
+    check_err(b"\t- tab indented\n", "YAML syntax error", None);
+}
+
+#[test]
+fn malformed_json_has_line_and_column() {
+    check_err(
+        b"{\n  \"openapi\": \"3.0.0\",\n  \"info\": }\n",
+        "JSON syntax error",
+        Some((3, 11)),
+    );
+    check_err(
+        b"{\"openapi\": \"3.0.0\",}",
+        "JSON syntax error",
+        Some((1, 21)),
+    );
+    check_err(
+        b"{\"openapi\": \"3.0.0\"",
+        "JSON syntax error",
+        Some((1, 19)),
+    );
+    check_err(b"[1, 2", "JSON syntax error", None);
+    // Not JSON, but a YAML flow mapping would not be an object either: the JSON error wins.
+    check_err(b"{\"a\": 1} trailing", "JSON syntax error", Some((1, 10)));
+}
+
+#[test]
+fn yaml_billion_laughs_is_refused() {
+    let mut doc = String::from(
+        "openapi: 3.0.0\nlol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for i in 1..12 {
+        let p = i - 1;
+        doc.push_str(&format!(
+            "lol{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    check_err(doc.as_bytes(), "billion laughs", None);
+    // The same shape through the merge-key route.
+    let mut doc = String::from(
+        "openapi: 3.0.0\nbase: &b {x: 1}\nm: {<<: *b}\nl0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n",
+    );
+    for i in 1..12 {
+        let p = i - 1;
+        doc.push_str(&format!(
+            "l{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    check_err(doc.as_bytes(), "billion laughs", None);
+}
+
+#[test]
+fn a_few_aliases_are_fine() {
+    let loaded = load_str(
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: &a {k: [1, 2]}\nx-b: *a\nx-c: *a\n",
+    )
+    .unwrap();
+    assert_eq!(loaded.document.value()["x-c"]["k"][1], 2);
+}
+
+#[test]
+fn recursive_alias_is_an_error() {
+    let err = load_bytes(b"openapi: 3.0.0\na: &x [1, *x]\n").unwrap_err();
+    assert!(matches!(err, Error::Parse { .. }), "{err:?}");
+}
+
+fn deep_forms(depth: usize) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "json arrays",
+            format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+        ),
+        (
+            "json objects",
+            format!("{}1{}", "{\"a\": ".repeat(depth), "}".repeat(depth)),
+        ),
+        (
+            "json inside a definition",
+            format!(
+                "{{\"openapi\": \"3.0.0\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \"x-deep\": {}{}}}",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            ),
+        ),
+        (
+            "yaml flow sequences",
+            format!("x: {}{}\n", "[".repeat(depth), "]".repeat(depth)),
+        ),
+        (
+            "yaml flow mappings",
+            format!("a: {}1{}\n", "{a: ".repeat(depth), "}".repeat(depth)),
+        ),
+        ("yaml block sequences", format!("{}x\n", "- ".repeat(depth))),
+        (
+            "yaml block mappings",
+            (0..depth.min(2_000))
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>(),
+        ),
+    ]
+}
+
+#[test]
+fn deep_nesting_is_refused_without_overflow() {
+    for (form, text) in deep_forms(10_000) {
+        let err = load_bytes(text.as_bytes()).expect_err(form);
+        let msg = err.to_string();
+        assert!(msg.contains("nesting is deeper than 128"), "{form}: {msg}");
+    }
+}
+
+#[test]
+fn nesting_up_to_the_limit_loads_and_every_operation_copes() {
+    // The deepest document the parsers take goes through every walk of the crate.
+    for fmt in [Format::Json, Format::Yaml] {
+        let mut loaded_depth = 0;
+        for depth in (MAX_DEPTH - 8)..(MAX_DEPTH + 8) {
+            let inner = depth - 4; // root, components, schemas, Deep
+            let mut schema = serde_json::json!({"$ref": "#/components/schemas/Missing"});
+            for _ in 0..inner {
+                schema = serde_json::json!({ "items": schema });
+            }
+            let doc = serde_json::json!({
+                "openapi": "3.0.0",
+                "info": {"title": "t", "version": "1"},
+                "paths": {},
+                "components": {"schemas": {"Deep": schema}}
+            });
+            let text = lambda_sync_spec::to_text(&doc, fmt).unwrap();
+            match load_str(&text) {
+                Ok(loaded) => {
+                    loaded_depth = depth;
+                    let doc = &loaded.document;
+                    assert_eq!(collect_refs(doc.value()).len(), 1);
+                    let d = &loaded.diagnostics;
+                    assert_eq!(d.len(), 1, "{d:?}");
+                    assert!(d[0].line.is_some(), "located: {:?}", d[0]);
+                    assert!(doc.schema_cycles().is_empty());
+                    let written = doc.to_text().unwrap();
+                    let again = load_str(&written).unwrap();
+                    assert_eq!(again.document.value(), doc.value());
+                }
+                Err(e) => assert!(e.to_string().contains("nesting"), "{fmt} {depth}: {e}"),
+            }
+        }
+        assert!(
+            loaded_depth >= MAX_DEPTH - 2,
+            "{fmt}: loaded up to {loaded_depth}"
+        );
+    }
+}
+
+/// Writes a valid JSON definition of about `size` bytes.
+fn big_spec(size: usize) -> Vec<u8> {
+    let mut out = String::with_capacity(size + 10_000);
+    out.push_str(
+        "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"big\", \"version\": \"1\"}, \"paths\": {",
+    );
+    let description = "lorem ipsum dolor sit amet ".repeat(200);
+    let mut i = 0;
+    while out.len() < size {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            "\n  \"/r{i}/{{id}}\": {{\"get\": {{\"operationId\": \"op{i}\", \"description\": \"{description}\", \"parameters\": [{{\"name\": \"id\", \"in\": \"path\", \"required\": true, \"schema\": {{\"type\": \"string\"}}}}], \"responses\": {{\"200\": {{\"description\": \"ok\"}}}}}}}}"
+        ));
+        i += 1;
+    }
+    out.push_str("}}\n");
+    out.into_bytes()
+}
+
+#[test]
+fn fifty_megabytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, big_spec(50 << 20)).unwrap();
+    let loaded = load_path(&big).unwrap();
+    assert!(loaded.diagnostics.is_empty());
+    assert!(loaded.document.operations().len() > 9_000);
+    drop(loaded);
+
+    // 50 MB of garbage: printable noise, and noise behind an opening brace.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut noise: Vec<u8> = (0..50usize << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let table = b" !\"#$%&'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~\n";
+            table[(state % table.len() as u64) as usize]
+        })
+        .collect();
+    let garbage = dir.path().join("garbage.yaml");
+    std::fs::write(&garbage, &noise).unwrap();
+    assert!(load_path(&garbage).is_err());
+    noise[0] = b'{';
+    std::fs::write(&garbage, &noise).unwrap();
+    assert!(load_path(&garbage).is_err());
+    // Binary garbage stops at the first byte that is not UTF-8.
+    noise[100] = 0xFF;
+    let err = load_bytes(&noise).unwrap_err();
+    assert!(matches!(err, Error::NotUtf8 { offset: 100, .. }), "{err:?}");
+}
+
+#[test]
+fn non_utf8_is_refused_with_its_position() {
+    let err = check_err(
+        b"openapi: 3.0.0\ninfo:\n  title: caf\xE9\n",
+        "not valid UTF-8",
+        Some((3, 13)),
+    );
+    assert!(matches!(err, Error::NotUtf8 { offset: 33, .. }), "{err:?}");
+    // Columns count characters, not bytes.
+    let mut bytes = "a: \"ü€".as_bytes().to_vec();
+    bytes.push(0xC3); // a truncated sequence
+    let err = load_bytes(&bytes).unwrap_err();
+    assert_eq!(err.position(), Some((1, 7)), "{err}");
+    check_err(b"\xFF\xFF\xFF", "not valid UTF-8", Some((1, 1)));
+}
+
+#[test]
+fn byte_order_marks() {
+    let yaml = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let json =
+        "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}";
+    for (text, fmt) in [(yaml, Format::Yaml), (json, Format::Json)] {
+        let mut utf8 = vec![0xEF, 0xBB, 0xBF];
+        utf8.extend(text.as_bytes());
+        let loaded = load_bytes(&utf8).unwrap();
+        assert_eq!(loaded.document.format(), fmt);
+        assert!(!loaded.document.to_text().unwrap().starts_with('\u{feff}'));
+        for le in [true, false] {
+            let mut utf16 = if le {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            for u in text.encode_utf16() {
+                utf16.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            let loaded = load_bytes(&utf16).unwrap();
+            assert_eq!(loaded.document.format(), fmt);
+            assert_eq!(loaded.document.title(), Some("t"));
+        }
+    }
+    // A lone surrogate or an odd byte count in UTF-16 is an error, not a panic.
+    let err = load_bytes(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]).unwrap_err();
+    assert!(err.to_string().contains("UTF-16"), "{err}");
+    assert!(load_bytes(&[0xFF, 0xFE, 0x41]).is_err());
+    assert!(load_bytes(&[0xFF, 0xFE]).is_err());
+}
+
+#[test]
+fn files_that_are_not_there_or_not_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = load_path(dir.path()).unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    assert!(err.to_string().contains("is a directory"), "{err}");
+    let missing = dir.path().join("nope.yaml");
+    let err = load_path(&missing).unwrap_err();
+    match &err {
+        Error::Io { path, source } => {
+            assert_eq!(path, &missing);
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("nope.yaml"), "{err}");
+}
+
+#[test]
+fn size_limit() {
+    let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let loader = Loader::new().with_max_size(10);
+    let err = loader.load_str(text).unwrap_err();
+    assert!(matches!(err, Error::TooLarge { limit: 10, .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("more than the limit of 10 bytes"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("api.yaml");
+    std::fs::write(&path, text).unwrap();
+    let err = loader.load_path(&path).unwrap_err();
+    assert!(matches!(err, Error::TooLarge { size, limit: 10 } if size == text.len() as u64));
+    assert!(
+        Loader::new()
+            .with_max_size(text.len() as u64)
+            .load_path(&path)
+            .is_ok()
+    );
+}
