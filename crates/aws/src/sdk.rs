@@ -22,19 +22,19 @@ pub struct SdkOptions {
     pub profile: Option<String>,
     /// An endpoint URL for both services (for an emulator such as moto on loopback).
     pub endpoint_url: Option<String>,
-    /// Whether the SDK retries throttled and transient failures itself (standard mode). Off
-    /// when the caller has its own retry policy.
+    /// Whether the SDK retries throttled and transient failures itself (its standard mode).
+    /// Off by default: retries are the caller's policy (see [`Error::is_retryable`]).
     pub retries: bool,
 }
 
 impl Default for SdkOptions {
-    /// Everything from the standard chain, SDK retries on.
+    /// Everything from the standard chain, SDK retries off.
     fn default() -> Self {
         SdkOptions {
             region: None,
             profile: None,
             endpoint_url: None,
-            retries: true,
+            retries: false,
         }
     }
 }

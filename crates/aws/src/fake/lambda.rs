@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -75,8 +76,9 @@ pub(crate) const CURRENT_RUNTIMES: &[&str] = &[
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct StoredFunction {
     pub info: FunctionInfo,
+    /// Shared so that copying the account for a mutating call does not copy packages.
     #[serde(with = "base64_bytes")]
-    pub zip: Vec<u8>,
+    pub zip: Arc<Vec<u8>>,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
     pub timeout_seconds: u32,
@@ -95,17 +97,20 @@ impl fmt::Debug for StoredFunction {
 }
 
 mod base64_bytes {
+    use std::sync::Arc;
+
     use base64::Engine as _;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    pub fn serialize<S: Serializer>(bytes: &Arc<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes.as_slice()))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Vec<u8>>, D::Error> {
         let text = String::deserialize(d)?;
         base64::engine::general_purpose::STANDARD
             .decode(text)
+            .map(Arc::new)
             .map_err(serde::de::Error::custom)
     }
 }
@@ -353,7 +358,7 @@ impl Account {
             req.name.clone(),
             StoredFunction {
                 info: info.clone(),
-                zip: req.zip.clone(),
+                zip: Arc::new(req.zip.clone()),
                 tags: req.tags.clone(),
                 timeout_seconds: timeout,
                 memory_mb: memory,

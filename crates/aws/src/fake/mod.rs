@@ -442,7 +442,7 @@ impl FakeAws {
             .account
             .functions
             .get(name)
-            .map(|f| f.zip.clone())
+            .map(|f| f.zip.as_ref().clone())
     }
 
     /// The definition last imported or put for an API, as JSON.

@@ -6,6 +6,7 @@ mod fake_api;
 mod fake_helpers;
 mod fake_lambda;
 mod persistence;
+mod properties;
 
 use std::future::Future;
 
