@@ -5,6 +5,7 @@ use crate::rules::severity;
 use crate::{graph, names, walk};
 use lambda_sync_spec::{Diagnostic, Document, pointer};
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 /// Reports every place API Gateway cannot import as it is, by rule, at its JSON Pointer, with
 /// line and column when the document was loaded from text. Nothing is changed.
@@ -63,6 +64,49 @@ pub fn lint(doc: &Document, options: &CompatOptions) -> Vec<Diagnostic> {
             ));
         }
     }
+    sort_in_document_order(doc.value(), &mut out);
     doc.locate(&mut out);
     out
+}
+
+/// Sorts diagnostics by where their pointers are in the document (pre-order, keys in document
+/// order); the walk visits only the branches that lead to a diagnostic.
+fn sort_in_document_order(root: &Value, diags: &mut [Diagnostic]) {
+    if diags.len() < 2 {
+        return;
+    }
+    let mut prefixes: HashSet<&str> = HashSet::new();
+    for d in diags.iter() {
+        let p = d.pointer.as_str();
+        prefixes.insert(p);
+        let mut end = p.len();
+        while let Some(i) = p[..end].rfind('/') {
+            prefixes.insert(&p[..i]);
+            end = i;
+        }
+    }
+    let mut order: HashMap<String, usize> = HashMap::new();
+    let mut stack: Vec<(&Value, String)> = vec![(root, String::new())];
+    while let Some((v, at)) = stack.pop() {
+        let n = order.len();
+        order.entry(at.clone()).or_insert(n);
+        let kids: Vec<(&Value, String)> = match v {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, c)| (c, pointer::push(&at, k)))
+                .filter(|(_, p)| prefixes.contains(p.as_str()))
+                .collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c, format!("{at}/{i}")))
+                .filter(|(_, p)| prefixes.contains(p.as_str()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (c, p) in kids.into_iter().rev() {
+            stack.push((c, p));
+        }
+    }
+    diags.sort_by_key(|d| order.get(&d.pointer).copied().unwrap_or(usize::MAX));
 }

@@ -74,23 +74,10 @@ pub(crate) fn ref_name<'a>(target: &'a str, prefix: &str) -> Option<(String, &'a
     Some((name, &rest[end..]))
 }
 
-/// Encodes a schema name for a `$ref`: `~` and `/` escaped, characters a URI fragment cannot
-/// hold percent-encoded.
+/// Writes a schema name into a `$ref`: `~` and `/` escaped, nothing percent-encoded (a `$ref`
+/// to `Foo Bar` reads `#/definitions/Foo Bar`, as most definitions write it).
 pub(crate) fn encode_name(name: &str) -> String {
-    let escaped = pointer::escape(name);
-    let mut out = String::with_capacity(escaped.len());
-    for ch in escaped.chars() {
-        let ok = ch.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(ch);
-        if ok {
-            out.push(ch);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in ch.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
+    pointer::escape(name).into_owned()
 }
 
 /// A `$ref` that was rewritten: where, and from what to what.

@@ -1,1 +1,8 @@
+//! Integration tests of lambda-sync-compat (one test binary).
 
+mod fixtures;
+mod generated;
+mod lint_rules;
+mod real_specs;
+mod support;
+mod transform_cases;
