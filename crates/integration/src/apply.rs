@@ -1,0 +1,132 @@
+//! Writing the bindings into a copy of the definition.
+
+use crate::bind::{Bindings, EXTENSION};
+use crate::contract::IntegrationType;
+use crate::extension::integration_extension;
+use crate::options::BindOptions;
+use lambda_sync_spec::{Document, pointer};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// What [`apply`] changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// What kind of change.
+    pub kind: ChangeKind,
+    /// Where: the key that was added.
+    pub pointer: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// The kinds of [`Change`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// An `x-amazon-apigateway-integration` was added to an operation.
+    IntegrationAdded,
+    /// A generated operationId was written into an operation.
+    OperationIdWritten,
+    /// A response was declared for a status the integration maps to (so API Gateway has a
+    /// method response for it).
+    ResponseAdded,
+}
+
+/// Returns a copy of `doc` with an `x-amazon-apigateway-integration` on every bound operation
+/// that lacks one, and the list of changes.
+///
+/// - Existing integrations are never touched.
+/// - The new key goes at the end of the operation object; every other key keeps its place and
+///   value.
+/// - With [`BindOptions::with_write_operation_ids`], generated operationIds are written into
+///   their operations (after `tags`, `summary` and `description` when present, else first).
+/// - For `aws` integrations, when the success status has no method response (no such code
+///   declared, and no `default` response that API Gateway would import as 200), a response
+///   `{description: "Success"}` is added for it at the end of `responses`.
+///
+/// Pure and deterministic: the same input gives the same output.
+pub fn apply(
+    doc: &Document,
+    bindings: &Bindings,
+    options: &BindOptions,
+) -> (Document, Vec<Change>) {
+    let mut out = doc.clone();
+    let mut changes = Vec::new();
+    for b in &bindings.bindings {
+        let Some(Value::Object(op)) = out.value_mut().pointer_mut(&b.pointer) else {
+            continue;
+        };
+        if b.operation_id_generated
+            && options.write_operation_ids()
+            && !op.contains_key("operationId")
+        {
+            insert_operation_id(op, &b.operation_id);
+            changes.push(Change {
+                kind: ChangeKind::OperationIdWritten,
+                pointer: pointer::push(&b.pointer, "operationId"),
+                message: format!(
+                    "{} {}: wrote the generated operationId `{}`",
+                    b.method, b.path, b.operation_id
+                ),
+            });
+        }
+        if b.existing_integration || op.contains_key(EXTENSION) {
+            continue;
+        }
+        if options.integration() == IntegrationType::Aws {
+            let status = b.contract.success_status;
+            let responses = op
+                .entry("responses")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(responses) = responses {
+                let code = status.to_string();
+                let declared = responses.contains_key(&code)
+                    || (status == 200 && responses.contains_key("default"));
+                if !declared {
+                    responses.insert(code.clone(), json!({"description": "Success"}));
+                    changes.push(Change {
+                        kind: ChangeKind::ResponseAdded,
+                        pointer: pointer::push(&pointer::push(&b.pointer, "responses"), &code),
+                        message: format!(
+                            "{} {}: declared response {code}, which the integration answers with on success",
+                            b.method, b.path
+                        ),
+                    });
+                }
+            }
+        }
+        op.insert(EXTENSION.to_string(), integration_extension(b, options));
+        changes.push(Change {
+            kind: ChangeKind::IntegrationAdded,
+            pointer: pointer::push(&b.pointer, EXTENSION),
+            message: format!(
+                "{} {}: added an `{}` integration with Lambda function `{}`",
+                b.method,
+                b.path,
+                options.integration().as_str(),
+                b.function_name
+            ),
+        });
+    }
+    (out, changes)
+}
+
+fn insert_operation_id(op: &mut Map<String, Value>, id: &str) {
+    let after = ["tags", "summary", "description"]
+        .iter()
+        .filter_map(|k| op.keys().position(|x| x == k))
+        .max();
+    let old = std::mem::take(op);
+    let mut placed = false;
+    if after.is_none() {
+        op.insert("operationId".into(), json!(id));
+        placed = true;
+    }
+    for (i, (k, v)) in old.into_iter().enumerate() {
+        op.insert(k, v);
+        if Some(i) == after && !placed {
+            op.insert("operationId".into(), json!(id));
+            placed = true;
+        }
+    }
+}

@@ -1,0 +1,581 @@
+//! Binding operations to functions: names, event contracts, permissions.
+
+use crate::contract::{ErrorResponse, EventContract, EventField, FieldSource, IntegrationType};
+use crate::error::Result;
+use crate::naming::{
+    function_from_uri, generate_operation_id, sanitize_function_name, with_suffix,
+};
+use crate::options::BindOptions;
+use lambda_sync_spec::{Diagnostic, Document, Method, Operation, ParameterLocation, Severity};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The key of the integration extension.
+pub(crate) const EXTENSION: &str = "x-amazon-apigateway-integration";
+
+/// Every Lambda-backed operation of a definition and the function behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bindings {
+    /// One binding per operation, in document order.
+    pub bindings: Vec<Binding>,
+}
+
+impl Bindings {
+    /// The binding of the operation at `pointer`.
+    pub fn get(&self, pointer: &str) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.pointer == pointer)
+    }
+
+    /// The distinct function names, sorted.
+    pub fn function_names(&self) -> Vec<&str> {
+        let set: BTreeSet<&str> = self
+            .bindings
+            .iter()
+            .map(|b| b.function_name.as_str())
+            .collect();
+        set.into_iter().collect()
+    }
+}
+
+/// One operation and the Lambda function that serves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Binding {
+    /// JSON Pointer to the operation object.
+    pub pointer: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path key.
+    pub path: String,
+    /// The operationId: as written, or generated (see
+    /// [`generate_operation_id`](crate::generate_operation_id)).
+    pub operation_id: String,
+    /// Whether the operationId was generated.
+    pub operation_id_generated: bool,
+    /// The Lambda function's name.
+    pub function_name: String,
+    /// The qualifier (alias or version) the integration invokes, if any.
+    pub qualifier: Option<String>,
+    /// The media types the request body declares (3.x `content` keys, 2.0 `consumes`),
+    /// without wildcards; empty when there is no body.
+    pub body_content_types: Vec<String>,
+    /// Whether the operation already had an `x-amazon-apigateway-integration` (kept as is;
+    /// the function name comes from its `uri`).
+    pub existing_integration: bool,
+    /// What the function receives.
+    pub contract: EventContract,
+    /// The permission API Gateway needs to invoke the function for this operation.
+    pub permission: InvokePermission,
+}
+
+/// A resource-based policy statement that lets API Gateway invoke a function for one
+/// method and path (`lambda:AddPermission`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvokePermission {
+    /// `lambda-sync-` and 16 hex digits of the SHA-256 of `METHOD path` (and the API id when
+    /// one is set): the same on every run, different for every operation.
+    pub statement_id: String,
+    /// `lambda:InvokeFunction`.
+    pub action: String,
+    /// `apigateway.amazonaws.com`.
+    pub principal: String,
+    partition: String,
+    region: String,
+    account: String,
+    method: Method,
+    path: String,
+}
+
+impl InvokePermission {
+    /// The least-privilege source ARN for the API `api_id`:
+    /// `arn:{partition}:execute-api:{region}:{account}:{api_id}/*/{METHOD}/{path}`, every path
+    /// parameter as `*` (any stage).
+    ///
+    /// ```
+    /// # use lambda_sync_integration::{bind, BindOptions};
+    /// # let doc = lambda_sync_spec::load_str("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /user/{username}:\n    get:\n      operationId: getUserByName\n      parameters: [{name: username, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n").unwrap().document;
+    /// # let (b, _) = bind(&doc, &BindOptions::new("us-east-1", "123456789012")).unwrap();
+    /// assert_eq!(
+    ///     b.bindings[0].permission.source_arn("a1b2c3d4e5"),
+    ///     "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/GET/user/*"
+    /// );
+    /// ```
+    pub fn source_arn(&self, api_id: &str) -> String {
+        let path: Vec<&str> = self
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                if s.starts_with('{') && s.ends_with('}') {
+                    "*"
+                } else {
+                    s
+                }
+            })
+            .collect();
+        format!(
+            "arn:{}:execute-api:{}:{}:{}/*/{}/{}",
+            self.partition,
+            self.region,
+            self.account,
+            api_id,
+            self.method.as_upper(),
+            path.join("/")
+        )
+    }
+}
+
+fn diag(severity: Severity, rule: &str, pointer: &str, message: String) -> Diagnostic {
+    Diagnostic::new(rule, severity, pointer, message)
+}
+
+/// A name being decided.
+struct Pending<'a> {
+    op: Operation<'a>,
+    operation_id: String,
+    generated: bool,
+    /// `Some((name, qualifier, type))` for an existing Lambda integration.
+    existing: Option<(String, Option<String>, IntegrationType)>,
+    /// The wanted name, and whether it is the operationId exactly as written.
+    wanted: String,
+    exact: bool,
+    name: String,
+}
+
+/// Binds every operation of `doc` to a Lambda function.
+///
+/// Validates `options` first (the only error). Operations with an existing non-Lambda
+/// integration are not bound (an `integration-not-lambda` info diagnostic says so). The
+/// diagnostics report generated operationIds and sanitised or shortened names (info),
+/// resolved name collisions and renamed event keys (warning).
+pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diagnostic>)> {
+    options.validate()?;
+    let mut diags = Vec::new();
+    let ops = doc.operations();
+
+    // Operations with an existing integration: Lambda ones keep their function.
+    let mut pending: Vec<Pending<'_>> = Vec::new();
+    for op in ops {
+        let existing = match op.value.get(EXTENSION) {
+            None => None,
+            Some(ext) => {
+                let uri = ext.get("uri").and_then(Value::as_str).unwrap_or("");
+                match function_from_uri(uri) {
+                    Some((name, qualifier)) => {
+                        let ty = match ext.get("type").and_then(Value::as_str) {
+                            Some(t) if t.eq_ignore_ascii_case("aws_proxy") => {
+                                IntegrationType::AwsProxy
+                            }
+                            _ => IntegrationType::Aws,
+                        };
+                        Some((name, qualifier, ty))
+                    }
+                    None => {
+                        diags.push(diag(
+                            Severity::Info,
+                            "integration-not-lambda",
+                            &lambda_sync_spec::pointer::push(&op.pointer, EXTENSION),
+                            format!(
+                                "{} {} already has an integration that does not call a Lambda function by name; it is kept as it is and no function is bound to it",
+                                op.method, op.path
+                            ),
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
+        let written = op.operation_id.filter(|s| !s.trim().is_empty());
+        pending.push(Pending {
+            operation_id: written.unwrap_or_default().to_string(),
+            generated: written.is_none(),
+            existing,
+            wanted: String::new(),
+            exact: false,
+            name: String::new(),
+            op,
+        });
+    }
+
+    assign_operation_ids(&mut pending, &mut diags);
+    assign_names(doc, options, &mut pending, &mut diags);
+
+    let mut bindings = Vec::with_capacity(pending.len());
+    for p in pending {
+        let integration = p.existing.as_ref().map_or(options.integration(), |e| e.2);
+        let qualifier = match &p.existing {
+            Some(e) => e.1.clone(),
+            None => options.qualifier().map(str::to_string),
+        };
+        let contract = contract(&p.op, &p.operation_id, &p.name, integration, &mut diags);
+        let mut key = format!("{} {}", p.op.method.as_upper(), p.op.path);
+        if let Some(api) = options.api_id() {
+            key.push(' ');
+            key.push_str(api);
+        }
+        let digest = crate::naming::long_hash(&key);
+        bindings.push(Binding {
+            pointer: p.op.pointer.clone(),
+            method: p.op.method,
+            path: p.op.path.to_string(),
+            operation_id: p.operation_id,
+            operation_id_generated: p.generated,
+            function_name: p.name,
+            qualifier,
+            body_content_types: p
+                .op
+                .request_body
+                .as_ref()
+                .map(|b| {
+                    b.content_types
+                        .iter()
+                        .filter(|m| !m.contains('*') && !m.trim().is_empty())
+                        .map(|m| m.to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            existing_integration: p.existing.is_some(),
+            contract,
+            permission: InvokePermission {
+                statement_id: format!("lambda-sync-{digest}"),
+                action: "lambda:InvokeFunction".into(),
+                principal: "apigateway.amazonaws.com".into(),
+                partition: options.partition().to_string(),
+                region: options.region().to_string(),
+                account: options.account_id().to_string(),
+                method: p.op.method,
+                path: p.op.path.to_string(),
+            },
+        });
+    }
+    Ok((Bindings { bindings }, diags))
+}
+
+/// Canonical order: by method, then path. Independent of where the operation is written.
+fn canonical(p: &Pending<'_>) -> (Method, String) {
+    (p.op.method, p.op.path.to_string())
+}
+
+/// Generates the missing operationIds, unique among all operationIds (written ones win;
+/// generated ones get `2`, `3`, ... in canonical order).
+fn assign_operation_ids(pending: &mut [Pending<'_>], diags: &mut Vec<Diagnostic>) {
+    let mut taken: BTreeSet<String> = pending
+        .iter()
+        .filter(|p| !p.generated)
+        .map(|p| p.operation_id.clone())
+        .collect();
+    let mut order: Vec<usize> = (0..pending.len())
+        .filter(|&i| pending[i].generated)
+        .collect();
+    order.sort_by_key(|&i| canonical(&pending[i]));
+    for i in order {
+        let base = generate_operation_id(pending[i].op.method, pending[i].op.path);
+        let mut id = base.clone();
+        let mut n = 2;
+        while taken.contains(&id) {
+            id = format!("{base}{n}");
+            n += 1;
+        }
+        taken.insert(id.clone());
+        let p = &mut pending[i];
+        diags.push(diag(
+            Severity::Info,
+            "operation-id-generated",
+            &p.op.pointer,
+            format!(
+                "{} {} has no operationId; generated `{id}` (written back when write-back is on)",
+                p.op.method, p.op.path
+            ),
+        ));
+        p.operation_id = id;
+    }
+}
+
+/// Decides every function name: the template applied to the operationId, sanitised, then
+/// made unique.
+fn assign_names(
+    doc: &Document,
+    options: &BindOptions,
+    pending: &mut [Pending<'_>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let title = doc.title().unwrap_or("");
+    let version = doc.info_version().unwrap_or("");
+    for p in pending.iter_mut() {
+        if let Some((name, ..)) = &p.existing {
+            p.name = name.clone();
+            continue;
+        }
+        let candidate = options
+            .name_template()
+            .replace("{prefix}", options.prefix().unwrap_or(""))
+            .replace("{title}", title)
+            .replace("{version}", version)
+            .replace("{operationId}", &p.operation_id);
+        let sanitized = sanitize_function_name(&candidate).unwrap_or_else(|| {
+            // Nothing usable in the operationId: the generated id stands in for it.
+            let fallback = generate_operation_id(p.op.method, p.op.path);
+            let c = options
+                .name_template()
+                .replace("{prefix}", options.prefix().unwrap_or(""))
+                .replace("{title}", title)
+                .replace("{version}", version)
+                .replace("{operationId}", &fallback);
+            sanitize_function_name(&c).unwrap_or(fallback)
+        });
+        if sanitized != candidate {
+            let rule = if candidate.len() > crate::naming::MAX_NAME
+                && sanitized.len() == crate::naming::MAX_NAME
+            {
+                "function-name-shortened"
+            } else {
+                "function-name-sanitised"
+            };
+            diags.push(diag(
+                Severity::Info,
+                rule,
+                &p.op.pointer,
+                format!(
+                    "`{candidate}` is not a valid Lambda function name ([A-Za-z0-9_-], 1-64 characters); {} {} uses `{sanitized}`",
+                    p.op.method, p.op.path
+                ),
+            ));
+        }
+        p.exact = sanitized == p.operation_id && !p.generated;
+        p.wanted = sanitized;
+    }
+
+    // Names in use: existing integrations' functions are fixed.
+    let mut taken: BTreeSet<String> = pending
+        .iter()
+        .filter(|p| p.existing.is_some())
+        .map(|p| p.name.to_ascii_lowercase())
+        .collect();
+    // Group the new names (case-insensitively: `getPet` and `getpet` would share a stub folder
+    // on a case-insensitive file system).
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pending.iter().enumerate() {
+        if p.existing.is_none() {
+            groups
+                .entry(p.wanted.to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+    }
+    // Winners: per group, an exact operationId first, then canonical order; a name taken by
+    // an existing integration has no winner.
+    let mut losers = Vec::new();
+    for (key, members) in &mut groups {
+        members.sort_by_key(|&i| (!pending[i].exact, canonical(&pending[i])));
+        let start = if taken.contains(key) {
+            0
+        } else {
+            let w = members[0];
+            pending[w].name = pending[w].wanted.clone();
+            1
+        };
+        losers.extend(members[start..].iter().copied());
+    }
+    for key in groups.keys() {
+        taken.insert(key.clone());
+    }
+    losers.sort_by_key(|&i| canonical(&pending[i]));
+    for i in losers {
+        let base = pending[i].wanted.clone();
+        let mut n = 2;
+        let mut name = with_suffix(&base, n);
+        while taken.contains(&name.to_ascii_lowercase()) {
+            n += 1;
+            name = with_suffix(&base, n);
+        }
+        taken.insert(name.to_ascii_lowercase());
+        let holder = pending
+            .iter()
+            .find(|q| q.name.eq_ignore_ascii_case(&base))
+            .map(|q| format!("{} {}", q.op.method, q.op.path))
+            .unwrap_or_else(|| "another operation".into());
+        let p = &mut pending[i];
+        diags.push(diag(
+            Severity::Warning,
+            "function-name-collision",
+            &p.op.pointer,
+            format!(
+                "function name `{base}` is already used by {holder}; {} {} uses `{name}` instead (give the operations distinct operationIds to choose the names yourself)",
+                p.op.method, p.op.path
+            ),
+        ));
+        p.name = name;
+    }
+}
+
+/// The event contract of one operation, with the collision rule applied.
+fn contract(
+    op: &Operation<'_>,
+    operation_id: &str,
+    function_name: &str,
+    integration: IntegrationType,
+    diags: &mut Vec<Diagnostic>,
+) -> EventContract {
+    struct Candidate<'a> {
+        source: FieldSource,
+        name: &'a str,
+        type_name: Option<&'a str>,
+        format: Option<&'a str>,
+        required: bool,
+        description: Option<&'a str>,
+        pointer: String,
+    }
+    let mut candidates: Vec<Candidate<'_>> = Vec::new();
+    for (loc, source) in [
+        (ParameterLocation::Path, FieldSource::Path),
+        (ParameterLocation::Query, FieldSource::Query),
+        (ParameterLocation::Header, FieldSource::Header),
+    ] {
+        for p in op.parameters_in(loc) {
+            candidates.push(Candidate {
+                source,
+                name: p.name,
+                type_name: p.type_name,
+                format: p.format,
+                required: p.required,
+                description: p.description,
+                pointer: p.pointer.clone(),
+            });
+        }
+        if loc == ParameterLocation::Path {
+            // Path template names that no parameter declares still reach the function.
+            for raw in op.path_template_names() {
+                let name = raw.strip_suffix('+').unwrap_or(raw);
+                if !op.parameters_in(loc).any(|p| p.name == name) {
+                    candidates.push(Candidate {
+                        source,
+                        name,
+                        type_name: Some("string"),
+                        format: None,
+                        required: true,
+                        description: None,
+                        pointer: op.pointer.clone(),
+                    });
+                }
+            }
+        }
+    }
+    let mut fields: Vec<EventField> = Vec::new();
+    let taken = |fields: &[EventField], key: &str, source: FieldSource| {
+        key == "body"
+            || fields.iter().any(|f| {
+                f.key == key
+                    || (source == FieldSource::Header
+                        && f.source == FieldSource::Header
+                        && f.key.eq_ignore_ascii_case(key))
+            })
+    };
+    for c in candidates {
+        let mut key = c.name.to_string();
+        if taken(&fields, &key, c.source) {
+            let base = format!("{}_{}", source_word(c.source), c.name);
+            key = base.clone();
+            let mut n = 2;
+            while taken(&fields, &key, c.source) {
+                key = format!("{base}_{n}");
+                n += 1;
+            }
+            diags.push(diag(
+                Severity::Warning,
+                "event-key-renamed",
+                &c.pointer,
+                format!(
+                    "{} parameter `{}` of {} {} is passed to the function as `event[\"{key}\"]`: `{}` is already taken (by the request body or an earlier parameter)",
+                    source_word(c.source),
+                    c.name,
+                    op.method,
+                    op.path,
+                    c.name
+                ),
+            ));
+        }
+        fields.push(EventField {
+            key,
+            source: c.source,
+            name: c.name.to_string(),
+            type_name: c.type_name.map(str::to_string),
+            format: c.format.map(str::to_string),
+            required: c.required,
+            description: c.description.map(str::to_string),
+        });
+    }
+    if let Some(body) = &op.request_body {
+        fields.push(EventField {
+            key: "body".into(),
+            source: FieldSource::Body,
+            name: body.name.unwrap_or("body").to_string(),
+            type_name: body
+                .schema
+                .and_then(|s| s.get("type"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| body.schema.map(|_| "object".to_string())),
+            format: None,
+            required: body.required,
+            description: body.description.map(str::to_string),
+        });
+    }
+    let (success_status, errors) = statuses(op);
+    EventContract {
+        function_name: function_name.to_string(),
+        operation_id: operation_id.to_string(),
+        method: op.method,
+        path: op.path.to_string(),
+        summary: op.summary.map(str::to_string),
+        description: op.description.map(str::to_string),
+        integration,
+        fields,
+        success_status,
+        errors,
+    }
+}
+
+pub(crate) fn source_word(s: FieldSource) -> &'static str {
+    match s {
+        FieldSource::Path => "path",
+        FieldSource::Query => "query",
+        FieldSource::Header => "header",
+        FieldSource::Body => "body",
+    }
+}
+
+/// The success status and the error responses of an operation.
+///
+/// Success: the only declared 2xx code; else 200 when declared or when no 2xx is declared;
+/// else the lowest declared 2xx. Errors: each declared 4xx/5xx code, in document order.
+pub(crate) fn statuses(op: &Operation<'_>) -> (u16, Vec<ErrorResponse>) {
+    let codes: Vec<(u16, Option<&str>)> = op
+        .responses
+        .iter()
+        .filter_map(|r| {
+            let code: u16 = r.code.parse().ok()?;
+            (100..600).contains(&code).then_some((code, r.description))
+        })
+        .collect();
+    let success: Vec<u16> = codes
+        .iter()
+        .map(|c| c.0)
+        .filter(|c| (200..300).contains(c))
+        .collect();
+    let success_status = match success.as_slice() {
+        [only] => *only,
+        s if s.is_empty() || s.contains(&200) => 200,
+        s => *s.iter().min().expect("non-empty"),
+    };
+    let errors = codes
+        .iter()
+        .filter(|c| (400..600).contains(&c.0))
+        .map(|&(status, description)| ErrorResponse {
+            status,
+            description: description.map(str::to_string),
+            message_prefix: format!("[{status}]"),
+            selection_pattern: format!("^\\[{status}\\][\\s\\S]*"),
+        })
+        .collect();
+    (success_status, errors)
+}

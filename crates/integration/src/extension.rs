@@ -1,0 +1,219 @@
+//! The `x-amazon-apigateway-integration` object and its mapping templates.
+
+use crate::bind::Binding;
+use crate::contract::{EventContract, FieldSource, IntegrationType};
+use crate::options::BindOptions;
+use serde_json::{Map, Value, json};
+
+/// The Lambda invocation `uri` for a function:
+/// `arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/arn:{partition}:lambda:{region}:{account}:function:{name}[:{qualifier}]/invocations`.
+///
+/// ```
+/// use lambda_sync_integration::{invocation_uri, BindOptions};
+/// let o = BindOptions::new("us-gov-west-1", "123456789012").with_qualifier("live");
+/// assert_eq!(
+///     invocation_uri("addPet", &o),
+///     "arn:aws-us-gov:apigateway:us-gov-west-1:lambda:path/2015-03-31/functions/arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:addPet:live/invocations"
+/// );
+/// ```
+pub fn invocation_uri(function_name: &str, options: &BindOptions) -> String {
+    let p = options.partition();
+    let r = options.region();
+    let qualifier = options
+        .qualifier()
+        .map(|q| format!(":{q}"))
+        .unwrap_or_default();
+    format!(
+        "arn:{p}:apigateway:{r}:lambda:path/2015-03-31/functions/arn:{p}:lambda:{r}:{}:function:{function_name}{qualifier}/invocations",
+        options.account_id()
+    )
+}
+
+/// The `x-amazon-apigateway-integration` object for a binding.
+///
+/// - `type`: `aws` (default) or `aws_proxy`, from the options; `httpMethod: POST` (Lambda is
+///   always invoked with POST); `uri` from [`invocation_uri`].
+/// - `passthroughBehavior: when_no_templates`: every `aws` integration defines templates, so a
+///   request whose Content-Type has none is refused (415) instead of reaching the function as
+///   a raw payload it cannot read. `aws_proxy` integrations use `when_no_match`.
+/// - `requestTemplates` (`aws`): see [`request_template`]; one for `application/json` (which
+///   API Gateway also uses when a request has no Content-Type) and one for every other media
+///   type the operation's body declares.
+/// - `responses` (`aws`): `default` → the success status; each declared 4xx/5xx → an entry
+///   keyed by the `selectionPattern` `^\[404\][\s\S]*` (an error whose message starts with
+///   `[404]`), with a response template that answers `{"message": "..."}` — the message
+///   without its `[404] ` prefix.
+///
+/// For a binding with an existing integration, the operation's own object should be kept:
+/// [`apply`](crate::apply) never calls this for those.
+pub fn integration_extension(binding: &Binding, options: &BindOptions) -> Value {
+    let contract = &binding.contract;
+    let mut ext = Map::new();
+    ext.insert("type".into(), json!(options.integration().as_str()));
+    ext.insert(
+        "uri".into(),
+        json!(invocation_uri(&binding.function_name, options)),
+    );
+    ext.insert("httpMethod".into(), json!("POST"));
+    match options.integration() {
+        IntegrationType::AwsProxy => {
+            ext.insert("passthroughBehavior".into(), json!("when_no_match"));
+        }
+        IntegrationType::Aws => {
+            ext.insert("passthroughBehavior".into(), json!("when_no_templates"));
+            let mut templates = Map::new();
+            templates.insert(
+                "application/json".into(),
+                json!(request_template(contract, BodyKind::Json)),
+            );
+            for media in &binding.body_content_types {
+                if media != "application/json" && !templates.contains_key(media) {
+                    let kind = if is_json_media(media) {
+                        BodyKind::Json
+                    } else {
+                        BodyKind::Text
+                    };
+                    templates.insert(media.clone(), json!(request_template(contract, kind)));
+                }
+            }
+            ext.insert("requestTemplates".into(), Value::Object(templates));
+            let mut responses = Map::new();
+            responses.insert(
+                "default".into(),
+                json!({"statusCode": contract.success_status.to_string()}),
+            );
+            for e in &contract.errors {
+                responses.insert(
+                    e.selection_pattern.clone(),
+                    json!({
+                        "statusCode": e.status.to_string(),
+                        "responseTemplates": {"application/json": error_template(&e.message_prefix)}
+                    }),
+                );
+            }
+            ext.insert("responses".into(), Value::Object(responses));
+        }
+    }
+    Value::Object(ext)
+}
+
+/// Whether a media type carries JSON (`application/json`, `application/problem+json`,
+/// `text/json`).
+pub(crate) fn is_json_media(media: &str) -> bool {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    m == "application/json" || m == "text/json" || m.ends_with("+json")
+}
+
+/// How the body goes into the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `$input.json('$')`: the body as JSON (an empty body is `{}`).
+    Json,
+    /// The raw body as one JSON string.
+    Text,
+}
+
+/// The request template that builds the event of `contract`.
+///
+/// Each field is written as
+///
+/// ```text
+/// "KEY": #if($params.LOC.containsKey('NAME'))"$util.escapeJavaScript($params.LOC.get('NAME')).replaceAll("\\'","'")"#{else}null#end,
+/// ```
+///
+/// with `$params = $input.params()` and LOC `path`, `querystring` or `header`:
+///
+/// - a parameter that was sent is a JSON string (`""` when sent empty); one that was not
+///   sent is `null`;
+/// - `$util.escapeJavaScript` escapes quotes, backslashes, control characters and non-ASCII
+///   characters into valid JSON escapes except one: it turns `'` into `\'`, which JSON does
+///   not allow. `.replaceAll("\\'","'")` (a Java regular expression: a backslash then a quote)
+///   turns each `\'` back into `'`. It cannot damage an escaped backslash: in the escaped text
+///   a `'` is always directly preceded by its own escaping backslash;
+/// - a query parameter sent several times (`?tag=a&tag=b`) and a repeated header arrive as
+///   their **last** value, as API Gateway's `$input.params()` gives them; an array parameter
+///   sent as one value (`?tags=a,b`) arrives as that string, for the function to split;
+/// - header names are matched without regard to case;
+/// - keys and names that contain `$` or `#` are passed through `#set` single-quoted literals,
+///   so the template never reads them as references or directives;
+/// - the body is `$input.json('$')` for JSON media types, or the escaped raw text for others.
+pub fn request_template(contract: &EventContract, body: BodyKind) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "## lambda-sync: the event of {} (one field per parameter, then the body)\n",
+        contract.function_name
+    ));
+    out.push_str("#set($params = $input.params())\n");
+    let mut lines = Vec::new();
+    for (i, f) in contract.fields.iter().enumerate() {
+        let key_json = serde_json::to_string(&f.key).expect("a string serialises");
+        let key = if key_json.contains(['$', '#']) {
+            out.push_str(&format!("#set($lsKey{i} = {})\n", vtl_str(&key_json)));
+            format!("${{lsKey{i}}}")
+        } else {
+            key_json
+        };
+        let value = match f.source {
+            FieldSource::Body => match body {
+                BodyKind::Json => "$input.json('$')".to_string(),
+                BodyKind::Text => format!("\"{}\"", escaped("$input.body")),
+            },
+            source => {
+                let loc = match source {
+                    FieldSource::Path => "path",
+                    FieldSource::Query => "querystring",
+                    _ => "header",
+                };
+                let name = vtl_str(&f.name);
+                format!(
+                    "#if($params.{loc}.containsKey({name}))\"{}\"#{{else}}null#end",
+                    escaped(&format!("$params.{loc}.get({name})"))
+                )
+            }
+        };
+        lines.push(format!("  {key}: {value}"));
+    }
+    out.push_str("{\n");
+    out.push_str(&lines.join(",\n"));
+    if !lines.is_empty() {
+        out.push('\n');
+    }
+    out.push('}');
+    out
+}
+
+/// `$util.escapeJavaScript(EXPR).replaceAll("\\'","'")`.
+fn escaped(expr: &str) -> String {
+    format!("$util.escapeJavaScript({expr}).replaceAll(\"\\\\'\",\"'\")")
+}
+
+/// A Velocity single-quoted string literal: no interpolation; a quote is doubled.
+fn vtl_str(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The response template of an error mapping: `{"message": "..."}` with the message minus its
+/// `[404] ` prefix.
+fn error_template(prefix: &str) -> String {
+    let pattern = format!("^{} ?", regex_escape(prefix));
+    format!(
+        "#set($message = $input.path('$.errorMessage'))\n{{\"message\": \"$!util.escapeJavaScript($message.replaceFirst({}, '')).replaceAll(\"\\\\'\",\"'\")\"}}",
+        vtl_str(&pattern)
+    )
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\^$.|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
