@@ -44,7 +44,7 @@
 //!
 //! let options = CompatOptions::default();
 //! let found: Vec<String> = lint(&doc, &options).iter().map(|d| d.rule.clone()).collect();
-//! assert_eq!(found, ["cookie-parameter", "example", "model-name"]);
+//! assert_eq!(found, ["cookie-parameter", "model-name", "example"]);
 //!
 //! let out = transform(&doc, &options);
 //! let v = out.document.value();

@@ -8,7 +8,8 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// Reports every place API Gateway cannot import as it is, by rule, at its JSON Pointer, with
-/// line and column when the document was loaded from text. Nothing is changed.
+/// line and column when the document was loaded from text, in document order. Nothing is
+/// changed.
 ///
 /// ```
 /// use lambda_sync_compat::{lint, CompatOptions};
@@ -21,9 +22,9 @@ use std::collections::{HashMap, HashSet};
 /// "#)?.document;
 /// let found = lint(&doc, &CompatOptions::default());
 /// let rules: Vec<&str> = found.iter().map(|d| d.rule.as_str()).collect();
-/// assert_eq!(rules, ["example", "model-name"]);
-/// assert_eq!(found[0].pointer, "/definitions/io.k8s.Pod/properties/name/example");
-/// assert_eq!(found[0].line, Some(6));
+/// assert_eq!(rules, ["model-name", "example"]);
+/// assert_eq!(found[1].pointer, "/definitions/io.k8s.Pod/properties/name/example");
+/// assert_eq!(found[1].line, Some(6));
 /// # Ok::<(), lambda_sync_spec::Error>(())
 /// ```
 pub fn lint(doc: &Document, options: &CompatOptions) -> Vec<Diagnostic> {
