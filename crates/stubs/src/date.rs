@@ -1,0 +1,85 @@
+//! A calendar date, so that runtime checks can be given "today" instead of reading a clock.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// A proleptic Gregorian calendar date (UTC), ordered chronologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year (`2026`).
+    pub y: u16,
+    /// Month, 1–12.
+    pub m: u8,
+    /// Day of the month, 1–31.
+    pub d: u8,
+}
+
+impl Date {
+    /// A date from its parts, or `None` when it does not exist (`2026-02-30`).
+    pub fn new(y: u16, m: u8, d: u8) -> Option<Date> {
+        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+            return None;
+        }
+        Some(Date { y, m, d })
+    }
+
+    /// Parses `YYYY-MM-DD` (exactly that form).
+    ///
+    /// ```
+    /// let d = lambda_sync_stubs::Date::parse("2026-11-28").unwrap();
+    /// assert_eq!((d.y, d.m, d.d), (2026, 11, 28));
+    /// assert!(lambda_sync_stubs::Date::parse("2026-02-30").is_err());
+    /// ```
+    pub fn parse(s: &str) -> Result<Date> {
+        let bad = || Error::InvalidDate(s.to_string());
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u16> {
+            let part = &s[r];
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().map_err(|_| bad())
+            } else {
+                Err(bad())
+            }
+        };
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        Date::new(y, m as u8, d as u8).ok_or_else(bad)
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.y) - i64::from(self.m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.m);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+fn days_in_month(y: u16, m: u8) -> u8 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Date> {
+        Date::parse(s)
+    }
+}

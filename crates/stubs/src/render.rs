@@ -1,0 +1,43 @@
+//! Rendering a stub for one function.
+
+use lambda_sync_integration::EventContract;
+
+use crate::error::Result;
+use crate::runtime::RuntimeInfo;
+use crate::templates::Templates;
+use crate::view;
+
+/// The generated code of one Lambda function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stub {
+    /// The Lambda function's name.
+    pub function_name: String,
+    /// The runtime id (`nodejs24.x`).
+    pub runtime: String,
+    /// The function's `Handler` setting (`index.handler`).
+    pub handler: String,
+    /// The handler file's name (`index.mjs`).
+    pub file_name: String,
+    /// The handler file's contents.
+    pub source: String,
+}
+
+/// Renders the stub of the function described by `contract` for `runtime`.
+///
+/// The template used is the one named after the runtime's handler file (`index.mjs.hbs`,
+/// `index.js.hbs` or `lambda_function.py.hbs`).
+pub fn render(
+    contract: &EventContract,
+    runtime: &RuntimeInfo,
+    templates: &Templates,
+) -> Result<Stub> {
+    let view = view::build(contract, runtime);
+    let source = templates.render(runtime.handler_file, &view)?;
+    Ok(Stub {
+        function_name: contract.function_name.clone(),
+        runtime: runtime.id.to_string(),
+        handler: runtime.handler.to_string(),
+        file_name: runtime.handler_file.to_string(),
+        source,
+    })
+}

@@ -1,0 +1,277 @@
+//! The view model: everything a template needs, already made safe for the target language.
+//!
+//! Templates only paste these values; every piece of text from the definition reaches them as
+//! comment text (no line terminators or control characters) or as a string literal.
+
+use lambda_sync_integration::{EventContract, EventField, FieldSource, IntegrationType};
+use serde::Serialize;
+
+use crate::ident::{Namer, is_js_property_name};
+use crate::runtime::{Family, RuntimeInfo};
+use crate::text::{comment_line, comment_lines, string_literal};
+
+/// What the placeholder return value says.
+pub const PLACEHOLDER_MESSAGE: &str = "created by lambda-sync";
+
+/// The data a stub template is rendered with.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    /// The runtime id (`nodejs24.x`).
+    pub runtime: String,
+    /// Whether this is a Node.js ES module handler.
+    pub esm: bool,
+    /// The function's name, as comment text.
+    pub function_name: String,
+    /// The function's name as a string literal.
+    pub function_name_literal: String,
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, as comment text.
+    pub path: String,
+    /// The operation id, as comment text.
+    pub operation_id: String,
+    /// The summary's comment lines (possibly empty).
+    pub summary: Vec<String>,
+    /// The description's comment lines (possibly empty).
+    pub description: Vec<String>,
+    /// `"aws"` or `"aws_proxy"`.
+    pub integration: String,
+    /// Whether API Gateway calls the function with the proxy event.
+    pub proxy: bool,
+    /// One entry per event field, in the contract's order.
+    pub fields: Vec<FieldView>,
+    /// One entry per declared error response.
+    pub errors: Vec<ErrorView>,
+    /// The status a successful call answers with.
+    pub success_status: u16,
+    /// Whether the success response has a body (`false` for 204).
+    pub has_body: bool,
+    /// The placeholder message as a string literal.
+    pub message_literal: String,
+}
+
+/// One event field.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    /// The variable name (unique, not reserved, valid in the target language).
+    pub ident: String,
+    /// The expression that reads the value from `event`.
+    pub access: String,
+    /// The field's key in the (non-proxy) event, as a string literal.
+    pub key_literal: String,
+    /// The parameter's name, as a string literal.
+    pub name_literal: String,
+    /// `"path"`, `"query"`, `"header"` or `"body"`.
+    pub source: String,
+    /// Whether the definition requires it.
+    pub required: bool,
+    /// Comment lines: `string: (required) The name that needs to be fetched.` then any further
+    /// lines of the description.
+    pub comment: Vec<String>,
+}
+
+/// One declared error response.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorView {
+    /// The HTTP status.
+    pub status: u16,
+    /// Comment lines describing it (`404: Pet not found`).
+    pub comment: Vec<String>,
+    /// The message prefix API Gateway matches, as a string literal.
+    pub prefix_literal: String,
+    /// The error message of the example, as a string literal.
+    pub message_literal: String,
+    /// One line of code that returns this error (shown commented out).
+    pub example: String,
+}
+
+fn source_name(s: FieldSource) -> &'static str {
+    match s {
+        FieldSource::Path => "path",
+        FieldSource::Query => "query",
+        FieldSource::Header => "header",
+        FieldSource::Body => "body",
+    }
+}
+
+fn proxy_container(s: FieldSource) -> Option<&'static str> {
+    match s {
+        FieldSource::Path => Some("pathParameters"),
+        FieldSource::Query => Some("queryStringParameters"),
+        FieldSource::Header => Some("headers"),
+        FieldSource::Body => None,
+    }
+}
+
+fn js_member(object: &str, key: &str) -> String {
+    if is_js_property_name(key) {
+        format!("{object}.{key}")
+    } else {
+        format!("{object}[{}]", string_literal(key))
+    }
+}
+
+fn access(family: Family, integration: IntegrationType, field: &EventField) -> String {
+    match (family, integration) {
+        (Family::Node, IntegrationType::Aws) => js_member("event", &field.key),
+        (Family::Python, IntegrationType::Aws) => {
+            format!("event.get({})", string_literal(&field.key))
+        }
+        (Family::Node, IntegrationType::AwsProxy) => match proxy_container(field.source) {
+            Some(c) => js_member(&format!("(event.{c} || {{}})"), &field.name),
+            None => "event.body".to_string(),
+        },
+        (Family::Python, IntegrationType::AwsProxy) => match proxy_container(field.source) {
+            Some(c) => format!(
+                "(event.get(\"{c}\") or {{}}).get({})",
+                string_literal(&field.name)
+            ),
+            None => "event.get(\"body\")".to_string(),
+        },
+    }
+}
+
+fn field_comment(field: &EventField, proxy: bool) -> Vec<String> {
+    let mut ty = field
+        .type_name
+        .as_deref()
+        .map(comment_line)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "any".to_string());
+    if let Some(format) = field
+        .format
+        .as_deref()
+        .map(comment_line)
+        .filter(|f| !f.is_empty())
+    {
+        ty = format!("{ty} ({format})");
+    }
+    if proxy && field.source == FieldSource::Body {
+        ty = format!("{ty}, sent as a string");
+    }
+    let mut desc = field
+        .description
+        .as_deref()
+        .map(comment_lines)
+        .unwrap_or_default();
+    let mut first = ty;
+    if field.required || !desc.is_empty() {
+        first.push(':');
+    }
+    if field.required {
+        first.push_str(" (required)");
+    }
+    if !desc.is_empty() {
+        first.push(' ');
+        first.push_str(&desc.remove(0));
+    }
+    let mut lines = vec![first];
+    lines.extend(
+        desc.into_iter()
+            .map(|l| if l.is_empty() { l } else { format!("  {l}") }),
+    );
+    lines
+}
+
+/// Builds the view model of `contract` for `runtime`.
+pub fn build(contract: &EventContract, runtime: &RuntimeInfo) -> View {
+    let family = runtime.family;
+    let proxy = contract.integration == IntegrationType::AwsProxy;
+    let mut namer = Namer::new(family);
+    let fields = contract
+        .fields
+        .iter()
+        .map(|f| FieldView {
+            // Name the variable after the parameter; the key may carry a disambiguating prefix.
+            ident: namer.name(if f.source == FieldSource::Body {
+                &f.key
+            } else {
+                &f.name
+            }),
+            access: access(family, contract.integration, f),
+            key_literal: string_literal(&f.key),
+            name_literal: string_literal(&f.name),
+            source: source_name(f.source).to_string(),
+            required: f.required,
+            comment: field_comment(f, proxy),
+        })
+        .collect();
+    let errors = contract
+        .errors
+        .iter()
+        .map(|e| {
+            let description = e
+                .description
+                .as_deref()
+                .map(comment_line)
+                .filter(|d| !d.is_empty());
+            let text = e
+                .description
+                .as_deref()
+                .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+                .unwrap_or("Error");
+            let mut comment = vec![match &description {
+                Some(d) => format!("{}: {d}", e.status),
+                None => e.status.to_string(),
+            }];
+            if !proxy {
+                comment.push(format!(
+                    "API Gateway answers {} when the error message matches {}",
+                    e.status,
+                    comment_line(&e.selection_pattern)
+                ));
+            }
+            let message = if proxy {
+                text.to_string()
+            } else {
+                format!("{} {text}", e.message_prefix)
+            };
+            let message_literal = string_literal(&message);
+            let example = match (family, proxy) {
+                (Family::Node, false) => format!("throw new Error({message_literal});"),
+                (Family::Python, false) => format!("raise Exception({message_literal})"),
+                (Family::Node, true) => format!(
+                    "return {{ statusCode: {}, headers: {{ \"Content-Type\": \"application/json\" }}, body: JSON.stringify({{ message: {message_literal} }}) }};",
+                    e.status
+                ),
+                (Family::Python, true) => format!(
+                    "return {{\"statusCode\": {}, \"headers\": {{\"Content-Type\": \"application/json\"}}, \"body\": json.dumps({{\"message\": {message_literal}}})}}",
+                    e.status
+                ),
+            };
+            ErrorView {
+                status: e.status,
+                comment,
+                prefix_literal: string_literal(&e.message_prefix),
+                message_literal,
+                example,
+            }
+        })
+        .collect();
+    View {
+        runtime: runtime.id.to_string(),
+        esm: runtime.node_module() == Some(crate::runtime::NodeModule::Esm),
+        function_name: comment_line(&contract.function_name),
+        function_name_literal: string_literal(&contract.function_name),
+        method: contract.method.as_str().to_ascii_uppercase(),
+        path: comment_line(&contract.path),
+        operation_id: comment_line(&contract.operation_id),
+        summary: contract
+            .summary
+            .as_deref()
+            .map(comment_lines)
+            .unwrap_or_default(),
+        description: contract
+            .description
+            .as_deref()
+            .map(comment_lines)
+            .unwrap_or_default(),
+        integration: contract.integration.as_str().to_string(),
+        proxy,
+        fields,
+        errors,
+        success_status: contract.success_status,
+        has_body: contract.success_status != 204,
+        message_literal: string_literal(PLACEHOLDER_MESSAGE),
+    }
+}

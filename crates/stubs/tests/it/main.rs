@@ -1,0 +1,12 @@
+//! Integration tests of lambda-sync-stubs (one test binary, as the workspace's convention).
+
+mod exec;
+mod fixtures;
+mod hostile;
+mod package;
+mod runtimes;
+mod snapshots;
+mod templates;
+mod text;
+
+pub use fixtures::*;
