@@ -248,6 +248,8 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
             },
         });
     }
+    diags.extend(unsupported_names(&bindings, doc));
+    doc.locate(&mut diags);
     Ok((Bindings { bindings }, diags))
 }
 
@@ -578,4 +580,43 @@ pub(crate) fn statuses(op: &Operation<'_>) -> (u16, Vec<ErrorResponse>) {
         })
         .collect();
     (success_status, errors)
+}
+
+/// API Gateway accepts query and header parameter names made of `A-Z a-z 0-9 - . _ $` only;
+/// such operations are still bound (their template handles any name), but the import will
+/// refuse them until the compat transforms or the user rename them.
+fn unsupported_names(bindings: &[Binding], doc: &Document) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let ops: BTreeMap<String, Operation<'_>> = doc
+        .operations()
+        .into_iter()
+        .map(|o| (o.pointer.clone(), o))
+        .collect();
+    for b in bindings {
+        let Some(op) = ops.get(&b.pointer) else {
+            continue;
+        };
+        for p in &op.parameters {
+            let checked = matches!(
+                p.location,
+                ParameterLocation::Query | ParameterLocation::Header
+            );
+            let ok = p
+                .name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"-._$".contains(&c));
+            if checked && !ok {
+                out.push(diag(
+                    Severity::Warning,
+                    "parameter-name-unsupported",
+                    &p.pointer,
+                    format!(
+                        "API Gateway accepts only `A-Z a-z 0-9 - . _ $` in {} parameter names; `{}` of {} {} is bound, but the import will refuse it until it is renamed",
+                        p.location, p.name, b.method, b.path
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }

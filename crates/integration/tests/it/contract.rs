@@ -218,3 +218,26 @@ fn swagger2_body_parameter() {
     assert_eq!((f[0].key.as_str(), f[0].name.as_str()), ("body", "pet"));
     assert!(f[0].required);
 }
+
+#[test]
+fn names_api_gateway_refuses_are_flagged_but_bound() {
+    let (b, diags) = bind_default(&load(&v3(
+        "  /a:\n    get:\n      parameters:\n        - {name: 'a b', in: query, schema: {type: string}}\n        - {name: 'ok.$_-', in: header, schema: {type: string}}\n      responses: {'200': {description: ok}}\n",
+    )));
+    assert_eq!(b.bindings[0].contract.fields.len(), 2);
+    let flagged: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.rule == "parameter-name-unsupported")
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(flagged, ["/paths/~1a/get/parameters/0"]);
+    let d = diags
+        .iter()
+        .find(|d| d.rule == "parameter-name-unsupported")
+        .unwrap();
+    assert_eq!(
+        (d.line, d.column),
+        (Some(7), Some(11)),
+        "diagnostics carry a position"
+    );
+}

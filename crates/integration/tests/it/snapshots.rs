@@ -29,7 +29,11 @@ fn summary(path: &std::path::Path) -> Value {
     json!({
         "operations": ops,
         "changes": changes,
-        "diagnostics": diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        // Without line:column, which differ between the YAML and JSON twins.
+        "diagnostics": diagnostics
+            .iter()
+            .map(|d| format!("{}[{}] {}: {}", d.severity, d.rule, d.pointer, d.message))
+            .collect::<Vec<_>>(),
     })
 }
 
