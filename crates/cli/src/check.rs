@@ -12,6 +12,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// Switch an API Gateway rule off (repeatable).
+    #[arg(long = "disable", value_name = "RULE")]
+    pub disable: Vec<String>,
 }
 
 /// Runs `check`; returns the exit code.
@@ -23,7 +26,14 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             return Ok(EXIT_USAGE);
         }
     };
+    if let Err(e) = lambda_sync::compat::validate_rule_ids(&args.disable) {
+        eprintln!("error: --disable: {e}");
+        return Ok(EXIT_USAGE);
+    }
+    let options =
+        lambda_sync::compat::CompatOptions::default().with_disabled(args.disable.iter().cloned());
     let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(lambda_sync::compat::lint(&loaded.document, &options));
     diagnostics.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column));
     print_diagnostics(&args.spec, &diagnostics, args.format)?;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

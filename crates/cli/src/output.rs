@@ -30,7 +30,11 @@ pub fn diagnostic_line(file: &Path, d: &Diagnostic) -> String {
             d.severity,
             d.rule,
             d.message,
-            if d.pointer.is_empty() { "/" } else { &d.pointer }
+            if d.pointer.is_empty() {
+                "/"
+            } else {
+                &d.pointer
+            }
         ),
     }
 }
@@ -60,7 +64,8 @@ pub fn print_diagnostics(
 /// A one-line message for a definition that cannot be loaded, with its position when known.
 pub fn load_error(file: &Path, e: &lambda_sync_spec::Error) -> String {
     match e.position() {
-        Some((l, c)) => format!("{}:{l}:{c}: error: {e}", file.display()).replace(&format!(" at line {l}, column {c}"), ""),
+        Some((l, c)) => format!("{}:{l}:{c}: error: {e}", file.display())
+            .replace(&format!(" at line {l}, column {c}"), ""),
         None => format!("{}: error: {e}", file.display()),
     }
 }

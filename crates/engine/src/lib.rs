@@ -1,2 +1,250 @@
-//! Plan and push OpenAPI definitions to Amazon API Gateway backed by AWS Lambda functions.
+//! Plan and push OpenAPI definitions to Amazon API Gateway, backed by AWS Lambda functions.
+//!
+//! This is the engine behind the `lambda-sync` command, usable from any Rust program:
+//!
+//! 1. [`Config`] (from `lambda-sync.toml` and flags) resolves to validated [`Settings`].
+//! 2. [`prepare`] (pure) makes the definition AWS-ready (compat transforms, then an
+//!    `x-amazon-apigateway-integration` per operation) and generates a stub per function.
+//! 3. The engine reads what exists ([`Observed`]: one paginated listing of functions, the API,
+//!    the policies of existing functions), and [`plan`] (pure) decides what to do.
+//! 4. `apply` does exactly the plan, under AWS's rates, with retries: only missing functions
+//!    are created (an existing function is never overwritten, updated or deleted), the API is
+//!    imported or put, each invoke permission is added once, and the API is deployed when a
+//!    stage is configured. A push that fails half way can be run again and finishes the job.
+//!
+//! ```
+//! use lambda_sync::{Config, Engine, Target};
+//! use lambda_sync_aws::FakeAws;
+//! use std::sync::Arc;
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let doc = lambda_sync_spec::load_str(r#"
+//! openapi: 3.0.3
+//! info: {title: Users, version: "1", description: demo}
+//! paths:
+//!   /user/{username}:
+//!     get:
+//!       operationId: getUserByName
+//!       parameters: [{name: username, in: path, required: true, schema: {type: string}}]
+//!       responses: {"200": {description: ok}}
+//! "#)?.document;
+//! let account = FakeAws::default();
+//! let settings = Config::default().resolve(Target::Local)?;
+//! let engine = Engine::new(settings, Arc::new(account.clone()), Arc::new(account.clone()));
+//! let report = engine.push(&doc, None).await?;
+//! assert_eq!(report.functions_created, ["getUserByName"]);
+//!
+//! // A second push of the same definition creates nothing.
+//! let again = engine.push(&doc, report.api_id.as_deref()).await?;
+//! assert!(again.functions_created.is_empty());
+//! assert_eq!(again.functions_reused, ["getUserByName"]);
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
+
+mod apply;
+mod config;
+mod error;
+mod limiter;
+mod plan;
+mod prepare;
+mod recorder;
+mod state;
+
+pub use apply::{ApplyOptions, Failure, Progress, SyncReport};
+pub use config::{
+    CONFIG_FILE_NAME, Config, DeploymentMode, LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_ROLE, Settings,
+    Target, role_account, valid_region,
+};
+pub use error::{Error, Result};
+pub use limiter::{Limiter, RateClass};
+pub use plan::{ApiAction, Observed, Plan, PlannedPermission, plan};
+pub use prepare::{
+    API_ID_KEY, DesiredFunction, DesiredPermission, Prepared, bind_options, check_runtime, prepare,
+    write_back_document,
+};
+pub use state::State;
+
+pub use lambda_sync_aws as aws;
+pub use lambda_sync_compat as compat;
+pub use lambda_sync_integration as integration;
+pub use lambda_sync_spec as spec;
+pub use lambda_sync_stubs as stubs;
+
+use lambda_sync_aws::{ApiGateway, Lambda};
+use lambda_sync_spec::Document;
+use std::sync::Arc;
+
+/// The result of planning: what is wanted, what exists, what would be done.
+#[derive(Debug, Clone)]
+pub struct PlanOutcome {
+    /// What the definition wants.
+    pub prepared: Prepared,
+    /// What exists.
+    pub observed: Observed,
+    /// What a push would do.
+    pub plan: Plan,
+    /// The API id the push would use (`None`: a new API).
+    pub api_id: Option<String>,
+    /// Read calls made while planning, by operation.
+    pub calls: std::collections::BTreeMap<String, usize>,
+}
+
+/// Runs syncs against one pair of clients (the fake or the real backend).
+#[derive(Debug, Clone)]
+pub struct Engine {
+    settings: Settings,
+    gateway: Arc<dyn ApiGateway>,
+    lambda: Arc<dyn Lambda>,
+    options: ApplyOptions,
+}
+
+impl Engine {
+    /// An engine with these settings and clients; concurrency from the settings.
+    pub fn new(
+        settings: Settings,
+        gateway: Arc<dyn ApiGateway>,
+        lambda: Arc<dyn Lambda>,
+    ) -> Engine {
+        let options = ApplyOptions::default().with_concurrency(settings.concurrency);
+        Engine {
+            settings,
+            gateway,
+            lambda,
+            options,
+        }
+    }
+
+    /// Changes how calls are made (pacing, retries, progress).
+    pub fn with_apply_options(mut self, options: ApplyOptions) -> Engine {
+        self.options = options;
+        self
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The API id a push of `doc` goes to: the configured `api_id`, else the definition's root
+    /// `x-aws-api-id`, else `recorded` (what an earlier push recorded), else none (a new API).
+    pub fn resolve_api_id(&self, doc: &Document, recorded: Option<&str>) -> Option<String> {
+        self.settings
+            .api_id
+            .clone()
+            .or_else(|| {
+                doc.value()
+                    .get(API_ID_KEY)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string)
+            })
+            .or_else(|| recorded.map(str::to_string))
+    }
+
+    /// A dry run: prepares, reads what exists, and plans. No call that writes is made.
+    pub async fn plan(&self, doc: &Document, recorded_api_id: Option<&str>) -> Result<PlanOutcome> {
+        let prepared = prepare(doc, &self.settings)?;
+        let api_id = self.resolve_api_id(doc, recorded_api_id);
+        let recorder = recorder::Recorder::new(self.gateway.as_ref(), self.lambda.as_ref());
+        let runner = apply::Runner::new(&recorder, &recorder, &self.options);
+        let observed =
+            if self.settings.enabled && self.settings.deployment == DeploymentMode::OnSave {
+                runner
+                    .observe(&prepared, api_id.as_deref(), &self.settings.region)
+                    .await?
+            } else {
+                Observed::default()
+            };
+        let plan = plan::plan(&prepared, &observed, &self.settings, api_id.as_deref())?;
+        Ok(PlanOutcome {
+            prepared,
+            observed,
+            plan,
+            api_id,
+            calls: recorder.calls(),
+        })
+    }
+
+    /// Pushes a definition: plan, then apply. `recorded_api_id` is the id an earlier push of
+    /// this definition recorded (see [`State`]). On failure the [`Failure`] says what was done,
+    /// including the id of an API that was created before the failure, so that it can be
+    /// recorded and the next push finishes the job on the same API.
+    pub async fn push(
+        &self,
+        doc: &Document,
+        recorded_api_id: Option<&str>,
+    ) -> Result<SyncReport, Failure> {
+        let fail = |error, report| Failure { report, error };
+        let mut report = SyncReport {
+            api_name: doc.title().unwrap_or_default().to_string(),
+            ..SyncReport::default()
+        };
+        let prepared = prepare(doc, &self.settings).map_err(|e| fail(e, report.clone()))?;
+        report.warnings.extend(
+            prepared
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == lambda_sync_spec::Severity::Warning)
+                .map(|d| format!("{}: {} (at {})", d.rule, d.message, d.pointer)),
+        );
+        let api_id = self.resolve_api_id(doc, recorded_api_id);
+        report.api_id = api_id.clone();
+        let skipped = !self.settings.enabled || self.settings.deployment == DeploymentMode::Never;
+        let recorder = recorder::Recorder::new(self.gateway.as_ref(), self.lambda.as_ref());
+        let runner = apply::Runner::new(&recorder, &recorder, &self.options);
+        let result = async {
+            let observed = if skipped {
+                Observed::default()
+            } else {
+                runner
+                    .observe(&prepared, api_id.as_deref(), &self.settings.region)
+                    .await?
+            };
+            let plan = plan::plan(&prepared, &observed, &self.settings, api_id.as_deref())?;
+            runner
+                .apply(
+                    &plan,
+                    &prepared,
+                    self.settings.execution_role.as_deref(),
+                    &mut report,
+                )
+                .await
+        }
+        .await;
+        report.calls = recorder.calls();
+        report.retries = runner.retries.load(std::sync::atomic::Ordering::Relaxed);
+        match result {
+            Ok(()) => Ok(report),
+            Err(e) => Err(fail(e, report)),
+        }
+    }
+
+    /// Pushes, then (when `update_definition` is on and the push succeeded) writes the AWS-ready
+    /// definition back to `path` atomically, in its own format, with `x-aws-api-id` recorded.
+    /// With `update_definition` off the file is never touched.
+    pub async fn push_and_write_back(
+        &self,
+        doc: &Document,
+        recorded_api_id: Option<&str>,
+        path: &std::path::Path,
+    ) -> Result<SyncReport, Failure> {
+        let mut report = self.push(doc, recorded_api_id).await?;
+        if self.settings.update_definition && report.skipped.is_none() {
+            let prepared = prepare(doc, &self.settings).map_err(|error| Failure {
+                report: report.clone(),
+                error,
+            })?;
+            let mut out = write_back_document(&prepared, report.api_id.as_deref());
+            out.set_format(lambda_sync_spec::output_format(doc, Some(path)));
+            let changed = out.value() != doc.value();
+            if changed {
+                out.write_to(path).map_err(|e| Failure {
+                    report: report.clone(),
+                    error: Error::Spec(e),
+                })?;
+                report.definition_written = true;
+            }
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,232 @@
+//! `lambda-sync compat`, `render` and `stubs`: the documents and the code a push would send.
+
+use crate::output::{OutputFormat, print_diagnostics};
+use crate::sync::load_spec;
+use crate::{EXIT_OK, EXIT_USAGE};
+use anyhow::Context;
+use lambda_sync::{Config, Target};
+use lambda_sync_spec::{Document, Format};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `compat`.
+#[derive(Debug, clap::Args)]
+pub struct CompatArgs {
+    /// The OpenAPI definition.
+    pub spec: PathBuf,
+    /// Where to write the result (`-` for stdout; the extension picks JSON or YAML).
+    #[arg(short, long, default_value = "-")]
+    pub output: PathBuf,
+    /// Switch a rule off (repeatable).
+    #[arg(long = "disable", value_name = "RULE")]
+    pub disable: Vec<String>,
+}
+
+/// Arguments of `render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The OpenAPI definition.
+    pub spec: PathBuf,
+    /// Where to write the result (`-` for stdout; the extension picks JSON or YAML).
+    #[arg(short, long, default_value = "-")]
+    pub output: PathBuf,
+    /// AWS region of the functions.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// AWS account id of the functions.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Integration type.
+    #[arg(long, value_parser = ["aws", "aws_proxy"])]
+    pub integration: Option<String>,
+    /// Configuration file (default: `lambda-sync.toml` next to the definition, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Switch a compat rule off (repeatable).
+    #[arg(long = "disable", value_name = "RULE")]
+    pub disable: Vec<String>,
+}
+
+/// Arguments of `stubs`.
+#[derive(Debug, clap::Args)]
+pub struct StubsArgs {
+    /// The OpenAPI definition.
+    pub spec: PathBuf,
+    /// Runtime (e.g. nodejs22.x, python3.13).
+    #[arg(long)]
+    pub runtime: Option<String>,
+    /// Folder to write one sub-folder per function into.
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Also write each function's deployment zip (`NAME.zip`).
+    #[arg(long)]
+    pub zip: bool,
+    /// Folder of template overrides.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Integration type.
+    #[arg(long, value_parser = ["aws", "aws_proxy"])]
+    pub integration: Option<String>,
+    /// Function name template ({prefix}, {title}, {version}, {operationId}).
+    #[arg(long)]
+    pub name_template: Option<String>,
+}
+
+fn write_output(doc: &Document, output: &Path) -> anyhow::Result<()> {
+    if output == Path::new("-") {
+        let text = doc.to_text()?;
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+    } else {
+        let mut doc = doc.clone();
+        doc.set_format(Format::from_path(output).unwrap_or(doc.format()));
+        doc.write_to(output)
+            .with_context(|| format!("writing {}", output.display()))?;
+    }
+    Ok(())
+}
+
+fn integration_of(s: Option<&str>) -> Option<lambda_sync::integration::IntegrationType> {
+    s.map(|m| {
+        if m == "aws_proxy" {
+            lambda_sync::integration::IntegrationType::AwsProxy
+        } else {
+            lambda_sync::integration::IntegrationType::Aws
+        }
+    })
+}
+
+/// Runs `compat`.
+pub fn compat(args: &CompatArgs) -> anyhow::Result<u8> {
+    let doc = match load_spec(&args.spec, OutputFormat::Text) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    lambda_sync::compat::validate_rule_ids(&args.disable)?;
+    let options =
+        lambda_sync::compat::CompatOptions::default().with_disabled(args.disable.iter().cloned());
+    let out = lambda_sync::compat::transform(&doc, &options);
+    write_output(&out.document, &args.output)?;
+    for c in &out.changes {
+        eprintln!("{}: {} ({} -> {})", c.rule, c.message, c.before, c.after);
+    }
+    let mut remaining = out.diagnostics.clone();
+    doc.locate(&mut remaining);
+    for d in &remaining {
+        eprintln!("{}", crate::output::diagnostic_line(&args.spec, d));
+    }
+    eprintln!(
+        "{} change(s), {} finding(s) left",
+        out.changes.len(),
+        remaining.len()
+    );
+    Ok(EXIT_OK)
+}
+
+/// Runs `render`.
+pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
+    let doc = match load_spec(&args.spec, OutputFormat::Text) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let mut config = match &args.config {
+        Some(p) => Config::from_path(p)?,
+        None => {
+            let next = args
+                .spec
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(lambda_sync::CONFIG_FILE_NAME);
+            if next.is_file() {
+                Config::from_path(&next)?
+            } else {
+                Config::default()
+            }
+        }
+    };
+    if let Some(r) = &args.region {
+        config.region = Some(r.clone());
+    }
+    if let Some(a) = &args.account {
+        config.account_id = Some(a.clone());
+    }
+    if let Some(i) = integration_of(args.integration.as_deref()) {
+        config.integration = i;
+    }
+    config.disable_rules.extend(args.disable.iter().cloned());
+    let settings = config.resolve(Target::Local)?;
+    let prepared = match lambda_sync::prepare(&doc, &settings) {
+        Ok(p) => p,
+        Err(lambda_sync::Error::Definition { diagnostics }) => {
+            let mut diagnostics = diagnostics;
+            doc.locate(&mut diagnostics);
+            print_diagnostics(&args.spec, &diagnostics, OutputFormat::Text)?;
+            return Ok(crate::EXIT_FINDINGS);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = prepared.document.clone();
+    out.set_format(doc.format());
+    write_output(&out, &args.output)?;
+    eprintln!(
+        "{} operation(s) bound to {} function(s)",
+        prepared.permissions.len(),
+        prepared.functions.len()
+    );
+    Ok(EXIT_OK)
+}
+
+/// Runs `stubs`.
+pub fn stubs(args: &StubsArgs) -> anyhow::Result<u8> {
+    let doc = match load_spec(&args.spec, OutputFormat::Text) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let runtime_id = args
+        .runtime
+        .clone()
+        .unwrap_or_else(|| lambda_sync::stubs::DEFAULT_RUNTIME.to_string());
+    let warnings = match lambda_sync::check_runtime(&runtime_id) {
+        Ok(w) => w,
+        Err(message) => {
+            eprintln!("error: --runtime: {message}");
+            return Ok(EXIT_USAGE);
+        }
+    };
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let runtime = lambda_sync::stubs::runtime(&runtime_id).context("unknown runtime")?;
+    let templates = match &args.templates {
+        Some(dir) => lambda_sync::stubs::Templates::from_dir(dir)?,
+        None => lambda_sync::stubs::Templates::builtin(),
+    };
+    let mut config = Config::default();
+    if let Some(i) = integration_of(args.integration.as_deref()) {
+        config.integration = i;
+    }
+    config.name_template = args.name_template.clone();
+    let settings = config.resolve(Target::Local)?;
+    let options = lambda_sync::bind_options(&settings, None);
+    let (bindings, _) = lambda_sync::integration::bind(&doc, &options)?;
+    std::fs::create_dir_all(&args.out_dir)
+        .with_context(|| format!("creating {}", args.out_dir.display()))?;
+    let mut seen = std::collections::BTreeSet::new();
+    for b in &bindings.bindings {
+        if !seen.insert(b.function_name.clone()) {
+            continue;
+        }
+        let stub = lambda_sync::stubs::render(&b.contract, runtime, &templates)?;
+        let dir = args.out_dir.join(&stub.function_name);
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join(&stub.file_name);
+        lambda_sync_spec::write_atomic(&file, stub.source.as_bytes())?;
+        println!("{}", file.display());
+        if args.zip {
+            let zip = lambda_sync::stubs::package(&stub)?;
+            let zpath = args.out_dir.join(format!("{}.zip", stub.function_name));
+            lambda_sync_spec::write_atomic(&zpath, &zip)?;
+            println!("{}", zpath.display());
+        }
+    }
+    Ok(EXIT_OK)
+}

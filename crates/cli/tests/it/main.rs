@@ -1,0 +1,333 @@
+//! End-to-end tests: the real `lambda-sync` binary on temporary folders.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PETS: &str = r#"openapi: 3.0.3
+info:
+  title: Pets
+  version: "1.0"
+  description: A pet store
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - name: limit
+          in: query
+          schema:
+            type: integer
+      responses:
+        "200":
+          description: ok
+  /pets/{petId}:
+    get:
+      operationId: showPetById
+      parameters:
+        - name: petId
+          in: path
+          required: true
+          schema:
+            type: string
+      responses:
+        "200":
+          description: ok
+        "404":
+          description: not found
+"#;
+
+/// A temporary project folder and the binary, run inside it.
+struct TestCommand {
+    dir: tempfile::TempDir,
+}
+
+impl TestCommand {
+    fn new() -> TestCommand {
+        TestCommand {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("AWS_REGION")
+            .output()
+            .expect("the binary runs")
+    }
+
+    #[track_caller]
+    fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    #[track_caller]
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.run_ok(args)).expect("JSON output")
+    }
+
+    fn account(&self) -> Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(self.path(".lambda-sync/account.json")).expect("account"),
+        )
+        .expect("account json")
+    }
+}
+
+fn names(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn first_push_then_repush_creates_nothing() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let r = t.json(&["push", "pets.yaml", "--format", "json"]);
+    assert_eq!(names(&r["functions_created"]), ["listPets", "showPetById"]);
+    assert_eq!(r["ok"], true);
+    let api_id = r["api_id"].as_str().unwrap().to_string();
+    assert!(t.path(".lambda-sync/functions/showPetById").is_dir());
+    let again = t.json(&["push", "pets.yaml", "--format", "json"]);
+    assert!(names(&again["functions_created"]).is_empty());
+    assert_eq!(
+        names(&again["functions_reused"]),
+        ["listPets", "showPetById"]
+    );
+    assert_eq!(
+        again["api_id"],
+        api_id.as_str(),
+        "the second push updates the same API"
+    );
+    assert_eq!(again["calls"]["PutRestApi"], 1);
+    assert!(again["calls"].get("CreateFunction").is_none());
+    // The file was not touched (update_definition is off by default).
+    assert_eq!(std::fs::read_to_string(t.path("pets.yaml")).unwrap(), PETS);
+}
+
+#[test]
+fn adding_an_operation_creates_one_function() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    t.run_ok(&["push", "pets.yaml"]);
+    let more = format!(
+        "{PETS}  /owners:\n    get:\n      operationId: listOwners\n      responses:\n        \"200\":\n          description: ok\n"
+    );
+    t.write("pets.yaml", &more);
+    let r = t.json(&["push", "pets.yaml", "--format", "json"]);
+    assert_eq!(names(&r["functions_created"]), ["listOwners"]);
+    assert_eq!(r["calls"]["CreateFunction"], 1);
+}
+
+#[test]
+fn plan_changes_nothing() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let out = t.run_ok(&["plan", "pets.yaml"]);
+    assert!(out.contains("import a new REST API \"Pets\""), "{out}");
+    assert!(out.contains("+ listPets"), "{out}");
+    assert!(
+        !t.path(".lambda-sync/account.json").exists()
+            || t.account()["functions"].as_object().unwrap().is_empty()
+    );
+}
+
+#[test]
+fn write_back_round_trip() {
+    let t = TestCommand::new();
+    t.write(
+        "pets.yaml",
+        &PETS.replace("      operationId: listPets\n", ""),
+    );
+    t.write("lambda-sync.toml", "update_definition = true\n");
+    let r = t.json(&["push", "pets.yaml", "--format", "json"]);
+    assert_eq!(r["definition_written"], true);
+    let text = std::fs::read_to_string(t.path("pets.yaml")).unwrap();
+    assert!(text.starts_with("openapi: 3.0.3\ninfo:\n"), "{text}");
+    assert!(text.contains("x-amazon-apigateway-integration:"), "{text}");
+    assert!(
+        text.contains(&format!("x-aws-api-id: {}", r["api_id"].as_str().unwrap())),
+        "{text}"
+    );
+    let again = t.json(&["push", "pets.yaml", "--format", "json"]);
+    assert_eq!(again["definition_written"], false);
+    assert!(names(&again["functions_created"]).is_empty());
+}
+
+#[test]
+fn disabled_sends_nothing() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    t.write("lambda-sync.toml", "enabled = false\n");
+    let out = t.run_ok(&["push", "pets.yaml"]);
+    assert!(out.contains("nothing sent"), "{out}");
+    assert!(!t.path(".lambda-sync/state.json").exists());
+}
+
+#[test]
+fn bad_config_is_a_usage_error_naming_the_key() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    t.write("lambda-sync.toml", "execution_role = \"not-an-arn\"\n");
+    let out = t.run(&["push", "pets.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("execution_role"), "{err}");
+    assert!(!t.path(".lambda-sync/account.json").exists());
+}
+
+#[test]
+fn bad_spec_leaves_the_local_account_unchanged() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    t.run_ok(&["push", "pets.yaml"]);
+    let before = std::fs::read(t.path(".lambda-sync/account.json")).unwrap();
+    t.write("pets.yaml", "openapi: 3.0.3\ninfo: [unclosed\n");
+    let out = t.run(&["push", "pets.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pets.yaml:"), "{err}");
+    assert_eq!(
+        std::fs::read(t.path(".lambda-sync/account.json")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn check_reports_in_text_and_json_with_exit_codes() {
+    let t = TestCommand::new();
+    t.write(
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses: {'200': {description: ok}}\n",
+    );
+    let out = t.run(&["check", "bad.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("bad.yaml:5:5: error[undeclared-path-parameter]"),
+        "{text}"
+    );
+    let out = t.run(&["check", "bad.yaml", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v[0];
+    for key in ["rule", "severity", "pointer", "line", "column", "message"] {
+        assert!(d.get(key).is_some(), "{key} in {d}");
+    }
+    t.write("ok.yaml", PETS);
+    assert_eq!(t.run(&["check", "ok.yaml"]).status.code(), Some(0));
+    assert_eq!(t.run(&["check", "missing.yaml"]).status.code(), Some(2));
+    assert_eq!(t.run(&["check"]).status.code(), Some(2));
+}
+
+#[test]
+fn render_writes_the_body_a_push_sends() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    t.run_ok(&[
+        "render",
+        "pets.yaml",
+        "-o",
+        "out.json",
+        "--region",
+        "eu-west-1",
+        "--account",
+        "111122223333",
+    ]);
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(t.path("out.json")).unwrap()).unwrap();
+    let uri = v["paths"]["/pets"]["get"]["x-amazon-apigateway-integration"]["uri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        uri,
+        "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:listPets/invocations"
+    );
+    let out = t.run(&["render", "pets.yaml", "--region", "nowhere"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn stubs_writes_handlers_and_zips() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let out = t.run_ok(&[
+        "stubs",
+        "pets.yaml",
+        "--runtime",
+        "python3.12",
+        "--out-dir",
+        "stubs",
+        "--zip",
+    ]);
+    assert!(out.contains("lambda_function.py"), "{out}");
+    let py = std::fs::read_to_string(t.path("stubs/showPetById/lambda_function.py")).unwrap();
+    assert!(py.contains("def lambda_handler(event, context):"), "{py}");
+    assert!(t.path("stubs/showPetById.zip").is_file());
+    let out = t.run(&[
+        "stubs",
+        "pets.yaml",
+        "--runtime",
+        "python3.6",
+        "--out-dir",
+        "stubs",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("python3"),
+        "names the replacement"
+    );
+}
+
+#[test]
+fn compat_writes_the_transformed_document() {
+    let t = TestCommand::new();
+    t.write(
+        "x.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    io.k8s.Pod:\n      type: object\n      example: {a: 1}\n",
+    );
+    t.run_ok(&["compat", "x.yaml", "-o", "out.yaml"]);
+    let out = std::fs::read_to_string(t.path("out.yaml")).unwrap();
+    assert!(out.contains("x-disabled-for-amazon-gateway"), "{out}");
+    assert!(!out.contains("io.k8s.Pod:"), "{out}");
+}
+
+#[test]
+fn watch_pushes_on_start() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let out = t.run(&["watch", "pets.yaml", "--exit-after", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(Path::new(&t.path(".lambda-sync/account.json")).is_file());
+}

@@ -1,0 +1,551 @@
+//! Engine tests against the in-memory fake account.
+
+use lambda_sync::aws::{ApiGateway, Error as AwsError, FakeAws, Lambda, PutMode};
+use lambda_sync::{ApplyOptions, Config, DeploymentMode, Engine, Settings, SyncReport, Target};
+use lambda_sync_spec::{Document, load_str};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+const PETS: &str = r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1.0", description: A pet store}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters: [{name: limit, in: query, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+    post:
+      operationId: createPet
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+      responses: {"201": {description: created}, "400": {description: bad input}}
+  /pets/{petId}:
+    get:
+      operationId: showPetById
+      parameters: [{name: petId, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}, "404": {description: not found}}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties: {id: {type: integer, example: 7}, name: {type: string}}
+"##;
+
+fn doc(text: &str) -> Document {
+    let loaded = load_str(text).expect("loads");
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    loaded.document
+}
+
+fn settings(config: Config) -> Settings {
+    config.resolve(Target::Local).expect("valid config")
+}
+
+fn engine(account: &FakeAws, config: Config) -> Engine {
+    Engine::new(
+        settings(config),
+        Arc::new(account.clone()),
+        Arc::new(account.clone()),
+    )
+    .with_apply_options(
+        ApplyOptions::default()
+            .with_rate_scale(0.0)
+            .with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
+    )
+}
+
+async fn push(
+    account: &FakeAws,
+    config: Config,
+    d: &Document,
+    recorded: Option<&str>,
+) -> SyncReport {
+    engine(account, config)
+        .push(d, recorded)
+        .await
+        .expect("push succeeds")
+}
+
+/// What a push leaves in the account, with API ids normalised so two accounts compare.
+async fn end_state(account: &FakeAws, api_id: &str) -> serde_json::Value {
+    let mut functions = BTreeMap::new();
+    for f in account.list_all_functions().await.unwrap() {
+        let mut sids: Vec<String> = account
+            .get_policy(&f.name)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s.sid,
+                    s.source_arn.unwrap_or_default().replace(api_id, "API")
+                )
+            })
+            .collect();
+        sids.sort();
+        functions.insert(
+            f.name.clone(),
+            serde_json::json!({"sha": f.code_sha256, "policy": sids}),
+        );
+    }
+    let resources: BTreeMap<String, Vec<String>> = account
+        .get_resources(api_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.path, r.methods.keys().cloned().collect()))
+        .collect();
+    let apis = account.list_rest_apis().await.unwrap().len();
+    serde_json::json!({"functions": functions, "resources": resources, "apis": apis})
+}
+
+#[tokio::test]
+async fn first_push_creates_everything() {
+    let account = FakeAws::default();
+    let r = push(&account, Config::default(), &doc(PETS), None).await;
+    assert_eq!(
+        r.functions_created,
+        ["listPets", "createPet", "showPetById"]
+    );
+    assert!(r.functions_reused.is_empty());
+    assert!(r.api_created);
+    assert_eq!(r.permissions_added.len(), 3);
+    let api_id = r.api_id.clone().unwrap();
+    let api = account.get_rest_api(&api_id).await.unwrap();
+    assert_eq!(api.name, "Pets");
+    let resources = account.get_resources(&api_id).await.unwrap();
+    let get = resources
+        .iter()
+        .find(|r| r.path == "/pets/{petId}")
+        .unwrap();
+    let integration = get.methods["GET"].integration.as_ref().unwrap();
+    assert!(
+        integration
+            .uri
+            .as_deref()
+            .unwrap()
+            .contains(":function:showPetById/invocations")
+    );
+    assert_eq!(r.calls.get("CreateFunction"), Some(&3));
+    assert_eq!(r.calls.get("ImportRestApi"), Some(&1));
+    assert_eq!(r.calls.get("AddPermission"), Some(&3));
+    assert_eq!(
+        r.calls.get("ListFunctions"),
+        Some(&1),
+        "one paginated listing, no per-function reads"
+    );
+    // The permission is least-privilege: this API, this method, this path.
+    let policy = account.get_policy("showPetById").await.unwrap();
+    assert_eq!(
+        policy[0].source_arn.as_deref(),
+        Some(format!("arn:aws:execute-api:us-east-1:123456789012:{api_id}/*/GET/pets/*").as_str())
+    );
+}
+
+#[tokio::test]
+async fn second_push_of_the_same_definition_writes_once() {
+    let account = FakeAws::default();
+    let d = doc(PETS);
+    let first = push(&account, Config::default(), &d, None).await;
+    let again = push(&account, Config::default(), &d, first.api_id.as_deref()).await;
+    assert!(again.functions_created.is_empty());
+    assert_eq!(again.functions_reused.len(), 3);
+    assert!(again.permissions_added.is_empty());
+    assert!(!again.api_created);
+    assert_eq!(again.api_id, first.api_id);
+    let writes: usize = [
+        "CreateFunction",
+        "ImportRestApi",
+        "PutRestApi",
+        "AddPermission",
+        "CreateDeployment",
+    ]
+    .iter()
+    .map(|op| again.calls.get(*op).copied().unwrap_or(0))
+    .sum();
+    assert_eq!(writes, 1, "{:?}", again.calls);
+    assert_eq!(account.list_rest_apis().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn adding_one_operation_creates_one_function() {
+    let account = FakeAws::default();
+    let first = push(&account, Config::default(), &doc(PETS), None).await;
+    let more = PETS.replace(
+        "components:",
+        "  /pets/{petId}/photo:\n    put:\n      operationId: uploadPhoto\n      parameters: [{name: petId, in: path, required: true, schema: {type: string}}]\n      responses: {\"204\": {description: done}}\ncomponents:",
+    );
+    let r = push(
+        &account,
+        Config::default(),
+        &doc(&more),
+        first.api_id.as_deref(),
+    )
+    .await;
+    assert_eq!(r.functions_created, ["uploadPhoto"]);
+    assert_eq!(r.permissions_added.len(), 1);
+    assert!(
+        r.permissions_added[0].starts_with("uploadPhoto:"),
+        "{:?}",
+        r.permissions_added
+    );
+    assert_eq!(r.calls.get("CreateFunction"), Some(&1));
+}
+
+#[tokio::test]
+async fn an_existing_function_is_reused_never_overwritten() {
+    let account = FakeAws::default();
+    let zip = lambda_sync::stubs::package(&lambda_sync::stubs::Stub {
+        function_name: "showPetById".into(),
+        runtime: "python3.12".into(),
+        handler: "lambda_function.lambda_handler".into(),
+        file_name: "lambda_function.py".into(),
+        source: "def lambda_handler(event, context):\n    return 'mine'\n".into(),
+    })
+    .unwrap();
+    let mine = account
+        .create_function(lambda_sync::aws::CreateFunction::new(
+            "showPetById",
+            "arn:aws:iam::123456789012:role/mine",
+            "python3.12",
+            "lambda_function.lambda_handler",
+            zip,
+        ))
+        .await
+        .unwrap();
+    let r = push(&account, Config::default(), &doc(PETS), None).await;
+    assert_eq!(r.functions_reused, ["showPetById"]);
+    assert_eq!(r.functions_created, ["listPets", "createPet"]);
+    let after = account.get_function("showPetById").await.unwrap();
+    assert_eq!(after.code_sha256, mine.code_sha256);
+    assert_eq!(after.runtime.as_deref(), Some("python3.12"));
+    assert_eq!(after.role, mine.role);
+}
+
+#[tokio::test]
+async fn merge_keeps_what_overwrite_removes() {
+    let account = FakeAws::default();
+    let first = push(&account, Config::default(), &doc(PETS), None).await;
+    let api_id = first.api_id.clone().unwrap();
+    let only_one = r#"
+openapi: 3.0.3
+info: {title: Pets, version: "1.0", description: A pet store}
+paths:
+  /owners:
+    get:
+      operationId: listOwners
+      responses: {"200": {description: ok}}
+"#;
+    let merge = Config {
+        publish_mode: PutMode::Merge,
+        ..Config::default()
+    };
+    push(&account, merge, &doc(only_one), Some(&api_id)).await;
+    let paths: Vec<String> = account
+        .get_resources(&api_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        paths.contains(&"/owners".to_string()) && paths.contains(&"/pets".to_string()),
+        "{paths:?}"
+    );
+
+    push(&account, Config::default(), &doc(only_one), Some(&api_id)).await;
+    let paths: Vec<String> = account
+        .get_resources(&api_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        paths.contains(&"/owners".to_string()) && !paths.contains(&"/pets".to_string()),
+        "{paths:?}"
+    );
+}
+
+#[tokio::test]
+async fn basepath_modes() {
+    let spec = r#"
+swagger: "2.0"
+info: {title: Base, version: "1", description: d}
+basePath: /a/b/c
+paths:
+  /e:
+    get: {operationId: getE, responses: {"200": {description: ok}}}
+"#;
+    for (mode, expected) in [
+        ("ignore", "/e"),
+        ("prepend", "/a/b/c/e"),
+        ("split", "/b/c/e"),
+    ] {
+        let account = FakeAws::default();
+        let config: Config =
+            Config::from_toml_str(&format!("basepath = \"{mode}\""), None).unwrap();
+        let r = push(&account, config, &doc(spec), None).await;
+        let paths: Vec<String> = account
+            .get_resources(r.api_id.as_deref().unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| !r.methods.is_empty())
+            .map(|r| r.path)
+            .collect();
+        assert_eq!(paths, [expected], "basepath {mode}");
+    }
+}
+
+#[tokio::test]
+async fn disabled_or_never_sends_nothing() {
+    for config in [
+        Config {
+            enabled: false,
+            ..Config::default()
+        },
+        Config {
+            deployment: DeploymentMode::Never,
+            ..Config::default()
+        },
+    ] {
+        let account = FakeAws::default();
+        let r = push(&account, config, &doc(PETS), None).await;
+        assert!(r.skipped.is_some());
+        assert!(account.calls().is_empty(), "{:?}", account.calls());
+        assert!(r.functions_created.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn plan_is_a_dry_run() {
+    let account = FakeAws::default();
+    let outcome = engine(&account, Config::default())
+        .plan(&doc(PETS), None)
+        .await
+        .unwrap();
+    assert_eq!(outcome.plan.create_functions.len(), 3);
+    assert!(
+        account.calls().iter().all(|c| !c.mutating),
+        "{:?}",
+        account.calls()
+    );
+    let text = outcome.plan.to_string();
+    assert!(text.contains("import a new REST API \"Pets\""), "{text}");
+    assert!(text.contains("+ showPetById"), "{text}");
+    let json = serde_json::to_value(&outcome.plan).unwrap();
+    assert_eq!(json["api"]["action"], "import");
+}
+
+#[tokio::test]
+async fn a_stage_gets_a_deployment() {
+    let account = FakeAws::default();
+    let r = push(
+        &account,
+        Config {
+            stage: Some("dev".into()),
+            ..Config::default()
+        },
+        &doc(PETS),
+        None,
+    )
+    .await;
+    assert_eq!(r.deployment.as_ref().map(|d| d.stage.as_str()), Some("dev"));
+}
+
+#[tokio::test]
+async fn an_unknown_api_id_is_a_clear_error_and_changes_nothing() {
+    let account = FakeAws::default();
+    let err = engine(
+        &account,
+        Config {
+            api_id: Some("zzzzzzzzzz".into()),
+            ..Config::default()
+        },
+    )
+    .push(&doc(PETS), None)
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("zzzzzzzzzz"), "{err}");
+    assert!(account.calls().iter().all(|c| !c.mutating));
+}
+
+/// The operations a clean push writes with, and how often.
+const WRITE_OPS: [(&str, u64); 4] = [
+    ("CreateFunction", 3),
+    ("ImportRestApi", 1),
+    ("AddPermission", 3),
+    ("CreateDeployment", 1),
+];
+
+#[tokio::test]
+async fn any_failure_then_a_rerun_equals_a_clean_push() {
+    let config = || Config {
+        stage: Some("dev".into()),
+        ..Config::default()
+    };
+    let clean = FakeAws::default();
+    let r = push(&clean, config(), &doc(PETS), None).await;
+    let expected = end_state(&clean, r.api_id.as_deref().unwrap()).await;
+    for (op, count) in WRITE_OPS {
+        for n in 1..=count {
+            let account = FakeAws::default();
+            account.fail_nth(
+                op,
+                n,
+                AwsError::AccessDenied {
+                    message: "injected".into(),
+                },
+            );
+            let failure = engine(&account, config())
+                .push(&doc(PETS), None)
+                .await
+                .unwrap_err();
+            assert!(
+                failure.to_string().contains("injected"),
+                "{op} #{n}: {failure}"
+            );
+            // What the failure report says was created really exists.
+            for f in &failure.report.functions_created {
+                account.get_function(f).await.unwrap();
+            }
+            if op == "CreateFunction" {
+                assert!(
+                    failure.report.api_id.is_none(),
+                    "the API call must not be made after a failed function"
+                );
+                assert_eq!(account.call_count("ImportRestApi"), 0);
+            }
+            account.clear_faults();
+            // The re-run uses the API id the failed push recorded (if it got that far).
+            let again = engine(&account, config())
+                .push(&doc(PETS), failure.report.api_id.as_deref())
+                .await
+                .unwrap();
+            let state = end_state(&account, again.api_id.as_deref().unwrap()).await;
+            assert_eq!(state, expected, "after failing {op} #{n}");
+            let creates = account
+                .calls()
+                .iter()
+                .filter(|c| c.operation == "CreateFunction")
+                .count();
+            assert!(
+                creates <= 3 + 1,
+                "{op} #{n}: {creates} CreateFunction calls"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn throttling_is_retried_and_never_reaches_the_user() {
+    let account = FakeAws::default();
+    account.fail_nth(
+        "CreateFunction",
+        2,
+        AwsError::Throttled {
+            message: "Rate exceeded".into(),
+        },
+    );
+    account.fail_nth(
+        "ImportRestApi",
+        1,
+        AwsError::Throttled {
+            message: "Too Many Requests".into(),
+        },
+    );
+    let r = push(&account, Config::default(), &doc(PETS), None).await;
+    assert_eq!(r.functions_created.len(), 3);
+    assert_eq!(r.retries, 2);
+}
+
+#[tokio::test]
+async fn pacing_keeps_under_the_fakes_rate_limits() {
+    // The fake answers `Throttled` past AWS's rates (scaled); the engine paces at the same
+    // scaled rates and retries, so no throttle reaches the user.
+    let account = FakeAws::default().with_rate_limits(0.02);
+    let r = Engine::new(
+        settings(Config::default()),
+        Arc::new(account.clone()),
+        Arc::new(account.clone()),
+    )
+    .with_apply_options(
+        ApplyOptions::default()
+            .with_rate_scale(0.02)
+            .with_backoff(Duration::from_millis(2), Duration::from_millis(50)),
+    )
+    .push(&doc(PETS), None)
+    .await
+    .expect("no throttling error reaches the user");
+    assert_eq!(r.functions_created.len(), 3);
+}
+
+#[tokio::test]
+async fn definition_errors_send_nothing() {
+    let bad = r#"
+openapi: 3.0.3
+info: {title: Bad, version: "1"}
+paths:
+  /search:
+    get:
+      operationId: search
+      parameters: [{name: "filter[status]", in: query, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+"#;
+    let account = FakeAws::default();
+    let failure = engine(&account, Config::default())
+        .push(&doc(bad), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(failure.error, lambda_sync::Error::Definition { .. }),
+        "{failure}"
+    );
+    assert!(account.calls().is_empty());
+}
+
+#[tokio::test]
+async fn write_back_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.yaml");
+    let text = PETS.replace("      operationId: listPets\n", "");
+    std::fs::write(&path, &text).unwrap();
+    let account = FakeAws::default();
+    let d = lambda_sync_spec::load_path(&path).unwrap().document;
+    // Off: the file is never touched.
+    let r = engine(&account, Config::default())
+        .push_and_write_back(&d, None, &path)
+        .await
+        .unwrap();
+    assert!(!r.definition_written);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    // On: written back in YAML with the extensions, the generated operationId and the API id.
+    let on = Config {
+        update_definition: true,
+        ..Config::default()
+    };
+    let r = engine(&account, on.clone())
+        .push_and_write_back(&d, r.api_id.as_deref(), &path)
+        .await
+        .unwrap();
+    assert!(r.definition_written);
+    let back = lambda_sync_spec::load_path(&path).unwrap();
+    assert_eq!(back.document.format(), lambda_sync_spec::Format::Yaml);
+    let v = back.document.value();
+    assert_eq!(v["x-aws-api-id"].as_str(), r.api_id.as_deref());
+    assert!(v["paths"]["/pets"]["get"]["operationId"].is_string());
+    assert!(v["paths"]["/pets"]["get"]["x-amazon-apigateway-integration"].is_object());
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys[..3], ["openapi", "info", "paths"]);
+    // Pushing the written-back file changes nothing more.
+    let again = engine(&account, on)
+        .push_and_write_back(&back.document, None, &path)
+        .await
+        .unwrap();
+    assert!(!again.definition_written);
+    assert!(again.functions_created.is_empty());
+    assert_eq!(again.api_id, r.api_id);
+}
