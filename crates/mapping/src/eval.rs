@@ -162,26 +162,13 @@ impl V {
         }
     }
 
-    fn to_json(&self) -> serde_json::Value {
-        match self {
-            V::Null | V::Input | V::Util => serde_json::Value::Null,
-            V::Bool(b) => serde_json::Value::Bool(*b),
-            V::Int(i) => serde_json::Value::from(*i),
-            V::Float(f) => serde_json::Number::from_f64(*f)
-                .map_or(serde_json::Value::Null, serde_json::Value::Number),
-            V::Str(s) => serde_json::Value::String(s.to_string()),
-            V::List(l) => serde_json::Value::Array(l.items.iter().map(V::to_json).collect()),
-            V::Map(m) => serde_json::Value::Object(
-                m.entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect(),
-            ),
+    /// Java's `toString()`: `[a, b]` for lists, `{k=v}` for maps. Stops once `out` is longer
+    /// than `max` (the caller reports the limit), so a huge shared structure costs no more than
+    /// `max` bytes of work.
+    fn render(&self, out: &mut String, max: usize) {
+        if out.len() > max {
+            return;
         }
-    }
-
-    /// Java's `toString()`: `[a, b]` for lists, `{k=v}` for maps.
-    fn render(&self, out: &mut String) {
         match self {
             V::Null => out.push_str("null"),
             V::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -191,22 +178,28 @@ impl V {
             V::List(l) => {
                 out.push('[');
                 for (i, v) in l.items.iter().enumerate() {
+                    if out.len() > max {
+                        return;
+                    }
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    v.render(out);
+                    v.render(out, max);
                 }
                 out.push(']');
             }
             V::Map(m) => {
                 out.push('{');
                 for (i, (k, v)) in m.entries.iter().enumerate() {
+                    if out.len() > max {
+                        return;
+                    }
                     if i > 0 {
                         out.push_str(", ");
                     }
                     out.push_str(k);
                     out.push('=');
-                    v.render(out);
+                    v.render(out, max);
                 }
                 out.push('}');
             }
@@ -215,10 +208,16 @@ impl V {
         }
     }
 
-    fn text(&self) -> String {
-        let mut s = String::new();
-        self.render(&mut s);
-        s
+    /// `toString()`, at most a little over `max` bytes long.
+    fn text(&self, max: usize) -> String {
+        match self {
+            V::Str(s) => s.to_string(),
+            other => {
+                let mut s = String::new();
+                other.render(&mut s, max);
+                s
+            }
+        }
     }
 
     fn num(&self) -> Option<f64> {
@@ -261,6 +260,7 @@ pub(crate) struct Eval<'a> {
     vars: HashMap<String, V>,
     out: String,
     body_json: Option<Option<serde_json::Value>>,
+    params: Option<V>,
 }
 
 type R<T> = Result<T, Error>;
@@ -292,6 +292,7 @@ impl<'a> Eval<'a> {
             vars,
             out: String::new(),
             body_json: None,
+            params: None,
         }
     }
 
@@ -333,6 +334,26 @@ impl<'a> Eval<'a> {
         Ok(())
     }
 
+    /// `toString()` of a value, refused when longer than the output limit.
+    fn text_of(&self, v: &V, pos: usize) -> R<String> {
+        let s = v.text(self.limits.max_output);
+        self.check_len(pos, s.len())?;
+        Ok(s)
+    }
+
+    /// Velocity's `==`, paid for in steps (one per value compared).
+    fn eq(&mut self, x: &V, y: &V, pos: usize) -> R<bool> {
+        let remaining = self.limits.max_steps.saturating_sub(self.steps);
+        let mut budget = remaining;
+        match equals(x, y, &mut budget) {
+            Some(b) => {
+                self.step(pos, remaining - budget)?;
+                Ok(b)
+            }
+            None => self.step(pos, u64::MAX).map(|()| false),
+        }
+    }
+
     fn emit(&mut self, pos: usize, s: &str) -> R<()> {
         self.check_len(pos, self.out.len() + s.len())?;
         self.out.push_str(s);
@@ -355,7 +376,7 @@ impl<'a> Eval<'a> {
                         V::Str(s) => self.emit(r.pos, &s)?,
                         other => {
                             self.step(r.pos, other.size() as u64 / 16)?;
-                            let s = other.text();
+                            let s = self.text_of(&other, r.pos)?;
                             self.emit(r.pos, &s)?;
                         }
                     }
@@ -463,9 +484,9 @@ impl<'a> Eval<'a> {
         for a in chain {
             keys.push(match a {
                 Access::Prop(name, _) => PathKey::Key(name.clone()),
-                Access::Index(e, _) => match self.expr(e)? {
+                Access::Index(e, pos) => match self.expr(e)? {
                     V::Int(i) => PathKey::Idx(i),
-                    other => PathKey::Key(other.text()),
+                    other => PathKey::Key(self.text_of(&other, *pos)?),
                 },
                 Access::Call(..) => unreachable!("checked by the caller"),
             });
@@ -488,7 +509,7 @@ impl<'a> Eval<'a> {
             self.step(*pos, 1)?;
             let root = self.vars.get_mut(&r.root).expect("checked");
             let result = match navigate(root, &keys) {
-                Some(target) => mutate(target, name, argv)
+                Some(target) => mutate(target, name, argv, self.limits.max_output)
                     .map_err(|(k, m)| make(k, line_col(self.src, *pos), m))?,
                 None => V::Null,
             };
@@ -511,7 +532,7 @@ impl<'a> Eval<'a> {
                 Access::Index(e, pos) => {
                     let idx = self.expr(e)?;
                     self.step(*pos, 1)?;
-                    index(&cur, &idx)
+                    index(&cur, &idx, self.limits.max_output)
                 }
                 Access::Call(name, args, pos) => {
                     let mut argv = Vec::with_capacity(args.len());
@@ -579,16 +600,25 @@ impl<'a> Eval<'a> {
 
     fn call(&mut self, cur: V, name: &str, args: Vec<V>, pos: usize) -> R<V> {
         let eval_err = |this: &Self, m: String| this.err(Kind::Eval, pos, m);
+        let max = self.limits.max_output;
         let arg_str = |i: usize| -> Option<Rc<str>> {
             match args.get(i)? {
                 V::Null => None,
                 V::Str(s) => Some(s.clone()),
-                other => Some(other.text().into()),
+                other => Some(other.text(max).into()),
             }
         };
         match cur {
             V::Input => match (name, args.len()) {
-                ("params", 0) => Ok(self.params_map()),
+                ("params", 0) => {
+                    if self.params.is_none() {
+                        let r = self.req;
+                        let n = r.path_params.len() + r.query.len() + r.headers.len();
+                        self.step(pos, n as u64 / 16)?;
+                        self.params = Some(self.params_map());
+                    }
+                    Ok(self.params.clone().expect("just set"))
+                }
                 ("params", 1) => {
                     let Some(n) = arg_str(0) else {
                         return Ok(V::str(""));
@@ -674,26 +704,33 @@ impl<'a> Eval<'a> {
                     .and_then(|i| l.items.get(i))
                     .cloned()
                     .unwrap_or(V::Null),
-                ("contains", [x]) => V::Bool(l.items.iter().any(|v| equals(v, x))),
-                ("indexOf", [x]) => V::Int(
-                    l.items
-                        .iter()
-                        .position(|v| equals(v, x))
-                        .map_or(-1, |i| i as i64),
-                ),
-                ("toString", []) => V::str(V::List(l).text()),
+                ("contains" | "indexOf", [x]) => {
+                    let mut found = -1;
+                    for (i, v) in l.items.iter().enumerate() {
+                        if self.eq(v, x, pos)? {
+                            found = i as i64;
+                            break;
+                        }
+                    }
+                    if name == "contains" {
+                        V::Bool(found >= 0)
+                    } else {
+                        V::Int(found)
+                    }
+                }
+                ("toString", []) => V::str(self.text_of(&V::List(l), pos)?),
                 _ => {
                     if MUTATORS.contains(&name) {
                         let mut tmp = V::List(l);
-                        return mutate(&mut tmp, name, args)
+                        return mutate(&mut tmp, name, args, max)
                             .map_err(|(k, m)| make(k, line_col(self.src, pos), m));
                     }
                     V::Null
                 }
             }),
             V::Map(m) => Ok(match (name, args.as_slice()) {
-                ("get", [k]) => m.get(&k.text()).cloned().unwrap_or(V::Null),
-                ("containsKey", [k]) => V::Bool(m.get(&k.text()).is_some()),
+                ("get", [k]) => m.get(&k.text(max)).cloned().unwrap_or(V::Null),
+                ("containsKey", [k]) => V::Bool(m.get(&k.text(max)).is_some()),
                 ("size", []) => V::Int(m.entries.len() as i64),
                 ("isEmpty", []) => V::Bool(m.entries.is_empty()),
                 ("keySet", []) => {
@@ -711,18 +748,18 @@ impl<'a> Eval<'a> {
                         })
                         .collect(),
                 ),
-                ("toString", []) => V::str(V::Map(m).text()),
+                ("toString", []) => V::str(self.text_of(&V::Map(m), pos)?),
                 _ => {
                     if MUTATORS.contains(&name) {
                         let mut tmp = V::Map(m);
-                        return mutate(&mut tmp, name, args)
+                        return mutate(&mut tmp, name, args, max)
                             .map_err(|(k, m)| make(k, line_col(self.src, pos), m));
                     }
                     V::Null
                 }
             }),
             V::Int(_) | V::Float(_) | V::Bool(_) => Ok(match name {
-                "toString" => V::str(cur.text()),
+                "toString" => V::str(cur.text(max)),
                 "intValue" | "longValue" => match cur {
                     V::Float(f) => V::Int(f as i64),
                     other => other,
@@ -735,7 +772,8 @@ impl<'a> Eval<'a> {
     }
 
     fn string_method(&mut self, s: &str, name: &str, args: &[V], pos: usize) -> R<V> {
-        let text = |i: usize| -> Option<String> { args.get(i).map(V::text) };
+        let max = self.limits.max_output;
+        let text = |i: usize| -> Option<String> { args.get(i).map(|v| v.text(max)) };
         let int = |i: usize| -> Option<i64> {
             match args.get(i)? {
                 V::Int(n) => Some(*n),
@@ -908,7 +946,8 @@ impl<'a> Eval<'a> {
                 let mut m = Map::new(false);
                 m.depth = 1;
                 for (k, v) in entries {
-                    let k = self.expr(k)?.text();
+                    let k = self.expr(k)?;
+                    let k = self.text_of(&k, 0)?;
                     let v = self.expr(v)?;
                     m.insert(k, v);
                 }
@@ -957,8 +996,8 @@ impl<'a> Eval<'a> {
     fn binary(&mut self, op: BinOp, x: V, y: V, pos: usize) -> R<V> {
         let overflow = |this: &Self| this.err(Kind::Eval, pos, "integer overflow");
         Ok(match op {
-            BinOp::Eq => V::Bool(equals(&x, &y)),
-            BinOp::Ne => V::Bool(!equals(&x, &y)),
+            BinOp::Eq => V::Bool(self.eq(&x, &y, pos)?),
+            BinOp::Ne => V::Bool(!self.eq(&x, &y, pos)?),
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let ord = match (&x, &y) {
                     (V::Int(a), V::Int(b)) => Some(a.cmp(b)),
@@ -976,7 +1015,8 @@ impl<'a> Eval<'a> {
                 })
             }
             BinOp::Add if matches!(x, V::Str(_)) || matches!(y, V::Str(_)) => {
-                let (a, b) = (x.text(), y.text());
+                let max = self.limits.max_output;
+                let (a, b) = (x.text(max), y.text(max));
                 self.check_len(pos, a.len() + b.len())?;
                 V::str(a + &b)
             }
@@ -1082,7 +1122,7 @@ fn put(slot: &mut V, key: &PathKey, v: V) -> Option<()> {
 }
 
 /// Java collection mutators; returns what Java returns.
-fn mutate(target: &mut V, name: &str, args: Vec<V>) -> Result<V, (Kind, String)> {
+fn mutate(target: &mut V, name: &str, args: Vec<V>, max: usize) -> Result<V, (Kind, String)> {
     let too_deep = |d: u32| d >= MAX_VALUE_DEPTH;
     match target {
         V::List(l) => {
@@ -1129,7 +1169,7 @@ fn mutate(target: &mut V, name: &str, args: Vec<V>) -> Result<V, (Kind, String)>
                     if too_deep(v.depth() + 1) {
                         return Err((Kind::Limit, "value nested too deeply".into()));
                     }
-                    Ok(m.insert(k.text(), v.clone()).unwrap_or(V::Null))
+                    Ok(m.insert(k.text(max), v.clone()).unwrap_or(V::Null))
                 }
                 ("putAll", [V::Map(o)]) => {
                     for (k, v) in &o.entries {
@@ -1137,7 +1177,7 @@ fn mutate(target: &mut V, name: &str, args: Vec<V>) -> Result<V, (Kind, String)>
                     }
                     Ok(V::Null)
                 }
-                ("remove", [k]) => Ok(m.remove(&k.text()).unwrap_or(V::Null)),
+                ("remove", [k]) => Ok(m.remove(&k.text(max)).unwrap_or(V::Null)),
                 ("clear", []) => {
                     let ci = m.ci;
                     *m = Map::new(ci);
@@ -1150,7 +1190,7 @@ fn mutate(target: &mut V, name: &str, args: Vec<V>) -> Result<V, (Kind, String)>
     }
 }
 
-fn index(cur: &V, idx: &V) -> V {
+fn index(cur: &V, idx: &V, max: usize) -> V {
     match (cur, idx) {
         (V::List(l), V::Int(i)) => {
             let i = if *i < 0 { l.items.len() as i64 + i } else { *i };
@@ -1160,24 +1200,57 @@ fn index(cur: &V, idx: &V) -> V {
                 .cloned()
                 .unwrap_or(V::Null)
         }
-        (V::Map(m), k) => m.get(&k.text()).cloned().unwrap_or(V::Null),
+        (V::Map(m), k) => m.get(&k.text(max)).cloned().unwrap_or(V::Null),
         _ => V::Null,
     }
 }
 
-/// Velocity's `==`: numbers by value, otherwise same kind by value, otherwise by `toString()`.
-fn equals(x: &V, y: &V) -> bool {
-    match (x, y) {
+/// Velocity's `==`: numbers by value, strings, booleans and collections by value (lists in
+/// order, maps by key), other mixes by `toString()`. `None` when `budget` (nodes to visit) runs
+/// out.
+fn equals(x: &V, y: &V, budget: &mut u64) -> Option<bool> {
+    *budget = budget.checked_sub(1)?;
+    Some(match (x, y) {
         (V::Null, V::Null) => true,
         (V::Null, _) | (_, V::Null) => false,
         (V::Int(a), V::Int(b)) => a == b,
         (V::Str(a), V::Str(b)) => a == b,
         (V::Bool(a), V::Bool(b)) => a == b,
+        (V::List(a), V::List(b)) => {
+            if Rc::ptr_eq(a, b) {
+                return Some(true);
+            }
+            if a.items.len() != b.items.len() {
+                return Some(false);
+            }
+            for (p, q) in a.items.iter().zip(&b.items) {
+                if !equals(p, q, budget)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        (V::Map(a), V::Map(b)) => {
+            if Rc::ptr_eq(a, b) {
+                return Some(true);
+            }
+            if a.entries.len() != b.entries.len() {
+                return Some(false);
+            }
+            for (k, v) in &a.entries {
+                match b.get(k) {
+                    Some(w) if equals(v, w, budget)? => {}
+                    _ => return Some(false),
+                }
+            }
+            true
+        }
+        (V::List(_) | V::Map(_), _) | (_, V::List(_) | V::Map(_)) => false,
         _ => match (x.num(), y.num()) {
             (Some(a), Some(b)) => a == b,
-            _ => x.to_json() == y.to_json() || x.text() == y.text(),
+            _ => x.text(64) == y.text(64),
         },
-    }
+    })
 }
 
 /// Java's `Matcher.appendReplacement`: `$n` is group n, `\x` is a literal x.

@@ -180,6 +180,21 @@ fn directives() {
     );
     check("#set($x = 'keep')#set($x = $nope)$x", &r, "keep");
     check("'$nope' #set($x = \"$!nope\")[$x]", &r, "'$nope' []");
+    check(
+        "#if([1, [2]] == [1, [2]])a#end#if({'k': 1} == {'k': 1})b#end#if([1] != [2])c#end",
+        &r,
+        "abc",
+    );
+    check(
+        "#if(1 == 1.0)a#end#if('1' == 1)b#end#if('a' < 'b')c#end#if(1 < 'x')d#end",
+        &r,
+        "abc",
+    );
+    check(
+        "#set($l = [1, 'a', [2]])$l.contains('a') $l.indexOf([2]) $l.contains(3)",
+        &r,
+        "true 2 false",
+    );
 }
 
 #[test]

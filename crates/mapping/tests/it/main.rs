@@ -75,6 +75,12 @@ fn hostile_loops_stop() {
         "#set($l = [])#foreach($i in [1..1000])#set($d = $l.add($l))#end",
         "#foreach($i in [1..200000])#foreach($j in [1..200000])#end#end",
         "#set($s = 'ab')#foreach($i in [1..40])#set($s = $s.replace('a', 'aaaa'))#end",
+        // Shared structure: 30 doublings render to 2^30 elements.
+        "#set($l = [1])#foreach($i in [1..30])#set($l = [$l, $l])#end$l",
+        "#set($l = [1])#foreach($i in [1..30])#set($l = [$l, $l])#end#set($m = {$l: 1})",
+        "#set($a = [1])#set($b = [1])#foreach($i in [1..40])#set($a = [$a, $a])#set($b = [$b, $b])#end#if($a == $b)eq#end",
+        "#set($a = [1])#set($b = [1])#foreach($i in [1..40])#set($a = [$a, $a])#set($b = [$b, $b])#end#set($c = [$a])$c.contains($b)",
+        "#foreach($i in [1..100000])$input.params()#end",
     ] {
         match evaluate_with(
             t,
