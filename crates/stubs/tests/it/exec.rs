@@ -3,7 +3,7 @@
 //! Nothing is skipped: without node or python3 on PATH these tests fail and say so.
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use lambda_sync_integration::{EventContract, FieldSource, IntegrationType};
 use lambda_sync_stubs::{Family, Stub, Templates, render, runtime};
@@ -101,31 +101,46 @@ impl Batch {
         });
     }
 
-    /// Runs `node --check` on every Node.js stub and `python3 -W error -m py_compile` on all
-    /// Python stubs; panics with the source of the first one that does not compile.
+    /// Runs `node --check` on every Node.js stub (a few processes at a time) and
+    /// `python3 -W error -m py_compile` on all Python stubs; panics with the source of the
+    /// first one that does not compile.
     pub fn check_syntax(&self) {
         let node = tool("node");
         let python = tool("python3");
-        let mut py_files = Vec::new();
-        for case in &self.cases {
-            match case.family {
-                Family::Node => {
-                    let out = Command::new(node)
+        let node_cases: Vec<&Case> = self
+            .cases
+            .iter()
+            .filter(|c| c.family == Family::Node)
+            .collect();
+        for chunk in node_cases.chunks(8) {
+            let children: Vec<_> = chunk
+                .iter()
+                .map(|case| {
+                    Command::new(node)
                         .arg("--check")
                         .arg(&case.file)
-                        .output()
-                        .unwrap();
-                    assert!(
-                        out.status.success(),
-                        "node --check failed for {}:\n{}\n--- source ---\n{}",
-                        case.label,
-                        String::from_utf8_lossy(&out.stderr),
-                        std::fs::read_to_string(&case.file).unwrap()
-                    );
-                }
-                Family::Python => py_files.push(case),
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            for (case, child) in chunk.iter().zip(children) {
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "node --check failed for {}:\n{}\n--- source ---\n{}",
+                    case.label,
+                    String::from_utf8_lossy(&out.stderr),
+                    std::fs::read_to_string(&case.file).unwrap()
+                );
             }
         }
+        let py_files: Vec<&Case> = self
+            .cases
+            .iter()
+            .filter(|c| c.family == Family::Python)
+            .collect();
         for chunk in py_files.chunks(64) {
             let out = Command::new(python)
                 .args(["-W", "error", "-m", "py_compile"])

@@ -1,5 +1,6 @@
 //! Integration tests of lambda-sync-stubs (one test binary, as the workspace's convention).
 
+mod definitions;
 mod exec;
 mod fixtures;
 mod hostile;
