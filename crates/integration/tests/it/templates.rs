@@ -341,3 +341,110 @@ fn odd_names_template() {
     );
     insta::assert_snapshot!(ext["requestTemplates"]["text/plain"].as_str().unwrap());
 }
+
+fn arb_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z_][a-zA-Z0-9_.$-]{0,8}",
+        "[ -~]{1,8}",
+        "\\PC{1,6}",
+        proptest::sample::select(vec![
+            "body", "Body", "$p", "$params", "#end", "##", "#*", "'", "''", "\\", "\"", "${x}",
+            "query_id", "id", "ID", "$!{a}",
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Any parameter names in any locations: the template is valid, the event is JSON and
+    /// holds exactly what was sent, under the keys the contract gives.
+    #[test]
+    fn any_parameter_names_round_trip(
+        params in proptest::collection::vec(
+            (arb_name(), proptest::sample::select(vec!["query", "header"])),
+            0..8,
+        ),
+        values in proptest::collection::vec(proptest::option::of("\\PC{0,6}|['\"\\\\$#]{0,4}"), 8),
+        with_body in any::<bool>(),
+    ) {
+        let mut op = serde_json::json!({
+            "operationId": "op",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}}
+        });
+        let mut seen = std::collections::BTreeSet::new();
+        for (name, loc) in &params {
+            // One parameter per name and location, as OpenAPI requires.
+            if seen.insert((name.clone(), *loc)) {
+                op["parameters"].as_array_mut().unwrap().push(
+                    serde_json::json!({"name": name, "in": loc, "schema": {"type": "string"}}),
+                );
+            }
+        }
+        if with_body {
+            op["requestBody"] = serde_json::json!({"content": {"application/json": {"schema": {"type": "object"}}}});
+        }
+        let doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/a/{id}": {"post": op}}
+        });
+        let doc = lambda_sync_spec::Document::from_value(doc, lambda_sync_spec::Format::Json).unwrap();
+        let (b, _) = bind(&doc, &opts()).unwrap();
+        let b = &b.bindings[0];
+        // Headers that differ only in case are one HTTP header: send each header once.
+        let mut header_names = std::collections::BTreeSet::new();
+        let sent: Vec<(&str, Option<String>)> = b
+            .contract
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let v = values[i % values.len()].clone();
+                let v = match f.source {
+                    FieldSource::Path => Some(v.unwrap_or_default()),
+                    FieldSource::Header if !header_names.insert(f.name.to_ascii_lowercase()) => None,
+                    _ => v,
+                };
+                (f.key.as_str(), v)
+            })
+            .collect();
+        // A header sent once reaches every field that names it, whatever the case.
+        let mut expected = sent.clone();
+        for (i, f) in b.contract.fields.iter().enumerate() {
+            if f.source == FieldSource::Header {
+                let first = b.contract.fields.iter().position(|g| {
+                    g.source == FieldSource::Header && g.name.eq_ignore_ascii_case(&f.name)
+                });
+                if let Some(first) = first {
+                    expected[i].1 = sent[first].1.clone();
+                }
+            }
+        }
+        let ext = integration_extension(b, &opts());
+        let template = ext["requestTemplates"]["application/json"].as_str().unwrap();
+        let mut request = Request::new("POST", "/a/{id}").with_body(r#"{"k": "v"}"#);
+        for (f, (_, v)) in b.contract.fields.iter().zip(&sent) {
+            if let Some(v) = v {
+                request = match f.source {
+                    FieldSource::Path => request.with_path_param(f.name.clone(), v.clone()),
+                    FieldSource::Query => request.with_query(f.name.clone(), v.clone()),
+                    FieldSource::Header => request.with_header(f.name.clone(), v.clone()),
+                    FieldSource::Body => request,
+                };
+            }
+        }
+        let out = evaluate(template, &request).map_err(|e| TestCaseError::fail(format!("{e}\n{template}")))?;
+        let event: Value = serde_json::from_str(&out).map_err(|e| TestCaseError::fail(format!("{e}\n{out}")))?;
+        prop_assert_eq!(event.as_object().unwrap().len(), b.contract.fields.len());
+        for (f, (key, v)) in b.contract.fields.iter().zip(&expected) {
+            if f.source == FieldSource::Body {
+                prop_assert_eq!(&event["body"], &serde_json::json!({"k": "v"}));
+            } else {
+                prop_assert_eq!(&event[*key], &v.clone().map_or(Value::Null, Value::String), "field {}", key);
+            }
+        }
+    }
+}
