@@ -14,7 +14,7 @@ use crate::document::{Document, SpecVersion};
 use crate::load::{Loader, read_limited};
 use crate::parse::MAX_DEPTH;
 use crate::pointer::{self, Reference};
-use crate::refs::collect_refs_at;
+use crate::refs::{RefSite, collect_refs_at};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -165,8 +165,8 @@ struct Bundler<'a> {
 }
 
 /// Reports external references without resolving them (external refs turned off).
-pub(crate) fn report_external(doc: &Document, diags: &mut Vec<Diagnostic>) {
-    for site in collect_refs_at(doc.value(), "") {
+pub(crate) fn report_external(sites: &[RefSite], diags: &mut Vec<Diagnostic>) {
+    for site in sites {
         match pointer::parse_ref(&site.target) {
             Some(Reference::Remote(r)) => diags.push(remote(&site.ref_pointer(), &r)),
             Some(Reference::File { .. }) => diags.push(Diagnostic::error(
@@ -192,21 +192,23 @@ fn remote(at: &str, r: &str) -> Diagnostic {
     )
 }
 
+/// Bundles the external references among `sites` (every `$ref` of `doc`). Returns whether
+/// there were any (and so whether `doc` may have changed).
 pub(crate) fn bundle(
     doc: &mut Document,
+    sites: &[RefSite],
     path: Option<&Path>,
     base: Option<&Path>,
     loader: &Loader,
     diags: &mut Vec<Diagnostic>,
-) {
-    let sites = collect_refs_at(doc.value(), "");
+) -> bool {
     if !sites.iter().any(|s| {
         matches!(
             pointer::parse_ref(&s.target),
             Some(Reference::File { .. } | Reference::Remote(_))
         )
     }) {
-        return;
+        return false;
     }
     let main = path.and_then(|p| p.canonicalize().ok());
     let mut b = Bundler {
@@ -219,7 +221,7 @@ pub(crate) fn bundle(
         inlined: 0,
     };
     let root = doc.value_mut();
-    for site in sites {
+    for site in sites.iter().cloned() {
         let at = site.ref_pointer();
         match pointer::parse_ref(&site.target) {
             Some(Reference::Remote(r)) => diags.push(remote(&at, &r)),
@@ -247,6 +249,7 @@ pub(crate) fn bundle(
     while let Some(p) = b.queue.pop_front() {
         b.process(root, p, diags);
     }
+    true
 }
 
 impl Bundler<'_> {

@@ -3,49 +3,45 @@
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::pointer::{self, Reference};
-use crate::refs::collect_refs;
+use crate::refs::RefSite;
 use crate::views::{ParameterLocation, path_template_names};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
-pub(crate) fn check(doc: &Document, diags: &mut Vec<Diagnostic>) {
-    check_refs(doc, diags);
+/// Runs the loader's checks; `sites` are the `$ref`s of `doc` ([`crate::collect_refs`]).
+pub(crate) fn check(doc: &Document, sites: &[RefSite], diags: &mut Vec<Diagnostic>) {
+    check_refs(doc, sites, diags);
     check_operations(doc, diags);
 }
 
-fn check_refs(doc: &Document, diags: &mut Vec<Diagnostic>) {
-    let already: HashSet<String> = diags.iter().map(|d| d.pointer.clone()).collect();
-    for site in collect_refs(doc.value()) {
-        let at = site.ref_pointer();
-        if already.contains(&at) {
-            continue;
-        }
-        match pointer::parse_ref(&site.target) {
+fn check_refs(doc: &Document, sites: &[RefSite], diags: &mut Vec<Diagnostic>) {
+    let already: HashSet<&str> = diags.iter().map(|d| d.pointer.as_str()).collect();
+    let mut found = Vec::new();
+    for site in sites {
+        let problem = match pointer::parse_ref(&site.target) {
             Some(Reference::Local(p)) => {
-                if doc.value().pointer(&p).is_none() {
-                    diags.push(Diagnostic::error(
-                        "unresolved-ref",
-                        at,
-                        format!(
-                            "`$ref: {}` points at nothing: there is no `{}` in this definition",
-                            site.target,
-                            if p.is_empty() { "/" } else { &p }
-                        ),
-                    ));
+                if pointer::get(doc.value(), &p).is_some() {
+                    continue;
                 }
-            }
-            None => diags.push(Diagnostic::error(
-                "unresolved-ref",
-                at,
                 format!(
-                    "`$ref: {}` is not a JSON Pointer reference; write it as `#/path/to/target`",
-                    site.target
-                ),
-            )),
+                    "`$ref: {}` points at nothing: there is no `{}` in this definition",
+                    site.target,
+                    if p.is_empty() { "/" } else { &p }
+                )
+            }
+            None => format!(
+                "`$ref: {}` is not a JSON Pointer reference; write it as `#/path/to/target`",
+                site.target
+            ),
             // External and remote references were handled (bundled or reported) already.
-            Some(_) => {}
+            Some(_) => continue,
+        };
+        let at = site.ref_pointer();
+        if !already.contains(at.as_str()) {
+            found.push(Diagnostic::error("unresolved-ref", at, problem));
         }
     }
+    diags.extend(found);
 }
 
 fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {

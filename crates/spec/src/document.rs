@@ -280,15 +280,12 @@ impl Document {
 
     /// The value at a JSON Pointer.
     pub fn get(&self, pointer: &str) -> Option<&Value> {
-        self.root.pointer(pointer)
+        pointer::get(&self.root, pointer)
     }
 
     /// Resolves a local `$ref` (`#/components/schemas/Pet`, percent-encoded or `~`-escaped).
     pub fn resolve_ref(&self, reference: &str) -> Option<&Value> {
-        match pointer::parse_ref(reference)? {
-            pointer::Reference::Local(p) => self.root.pointer(&p),
-            _ => None,
-        }
+        pointer::get(&self.root, &local_pointer(reference)?)
     }
 
     /// Follows `$ref`s from `value` until a value without `$ref` is reached.
@@ -301,12 +298,9 @@ impl Document {
         for _ in 0..64 {
             match current.get("$ref").and_then(Value::as_str) {
                 Some(r) => {
-                    let p = match pointer::parse_ref(r)? {
-                        pointer::Reference::Local(p) => p,
-                        _ => return None,
-                    };
-                    current = self.root.pointer(&p)?;
-                    at = Some(p);
+                    let p = local_pointer(r)?;
+                    current = pointer::get(&self.root, &p)?;
+                    at = Some(p.into_owned());
                 }
                 None => return Some((current, at)),
             }
@@ -358,6 +352,21 @@ impl Document {
     /// file next to `path`, which then replaces `path`, so a crash never leaves half a file.
     pub fn write_to(&self, path: &Path) -> Result<()> {
         write_atomic(path, self.to_text()?.as_bytes())
+    }
+}
+
+/// The pointer of a local `$ref`; the common case, `#/a/b` without percent-encoding, without
+/// allocating.
+fn local_pointer(reference: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if let Some(p) = reference.strip_prefix('#')
+        && (p.is_empty() || p.starts_with('/'))
+        && !p.contains('%')
+    {
+        return Some(std::borrow::Cow::Borrowed(p));
+    }
+    match pointer::parse_ref(reference)? {
+        pointer::Reference::Local(p) => Some(std::borrow::Cow::Owned(p)),
+        _ => None,
     }
 }
 

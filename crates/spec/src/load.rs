@@ -135,18 +135,23 @@ impl Loader {
         let mut document =
             Document::from_value(value, format)?.with_source(path.clone(), Some(Arc::new(text)));
         let mut diagnostics = Vec::new();
+        let mut sites = crate::refs::collect_refs(document.value());
         if self.external_refs {
-            crate::bundle::bundle(
+            let changed = crate::bundle::bundle(
                 &mut document,
+                &sites,
                 path.as_deref(),
                 base.as_deref(),
                 self,
                 &mut diagnostics,
             );
+            if changed {
+                sites = crate::refs::collect_refs(document.value());
+            }
         } else {
-            crate::bundle::report_external(&document, &mut diagnostics);
+            crate::bundle::report_external(&sites, &mut diagnostics);
         }
-        crate::checks::check(&document, &mut diagnostics);
+        crate::checks::check(&document, &sites, &mut diagnostics);
         document.locate(&mut diagnostics);
         Ok(Loaded {
             document,

@@ -201,6 +201,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         while let Some(Strict(v)) = seq.next_element()? {
             out.push(v);
         }
+        out.shrink_to_fit();
         Ok(Value::Array(out))
     }
 
@@ -210,21 +211,39 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     ) -> std::result::Result<Value, A::Error> {
         use serde::de::Error as _;
         use serde_json::map::Entry;
-        let mut out = serde_json::Map::new();
+        // Most objects are small: their members are gathered in a list (a duplicate found by
+        // a linear scan) and the map is made at its exact size, which keeps a large document's
+        // memory down. Objects with many members switch to the map as they go.
+        const SMALL: usize = 32;
+        let duplicate = |key: &str| {
+            A::Error::custom(format!(
+                "duplicate key `{key}` in one object; keys must be unique"
+            ))
+        };
+        let mut small: Vec<(String, Value)> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            match out.entry(key) {
-                Entry::Occupied(e) => {
-                    return Err(A::Error::custom(format!(
-                        "duplicate key `{}` in one object; keys must be unique",
-                        e.key()
-                    )));
+            if small.iter().any(|(k, _)| *k == key) {
+                return Err(duplicate(&key));
+            }
+            let Strict(v) = map.next_value()?;
+            small.push((key, v));
+            if small.len() == SMALL {
+                let mut out = serde_json::Map::with_capacity(SMALL * 2);
+                out.extend(small);
+                while let Some(key) = map.next_key::<String>()? {
+                    match out.entry(key) {
+                        Entry::Occupied(e) => return Err(duplicate(e.key())),
+                        Entry::Vacant(e) => {
+                            let Strict(v) = map.next_value()?;
+                            e.insert(v);
+                        }
+                    }
                 }
-                Entry::Vacant(e) => {
-                    let Strict(v) = map.next_value()?;
-                    e.insert(v);
-                }
+                return Ok(Value::Object(out));
             }
         }
+        let mut out = serde_json::Map::with_capacity(small.len());
+        out.extend(small);
         Ok(Value::Object(out))
     }
 }

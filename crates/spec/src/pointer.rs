@@ -56,10 +56,31 @@ pub fn tokens(pointer: &str) -> Option<Vec<String>> {
     Some(rest.split('/').map(|t| unescape(t).into_owned()).collect())
 }
 
-/// Looks a pointer up in a value (like [`Value::pointer`], but also for array indices
-/// written with leading zeros rejected as RFC 6901 requires).
+/// Looks a pointer up in a value, like [`Value::pointer`] (array indices with a leading zero
+/// or a `+` are refused, as RFC 6901 requires), without allocating for tokens that need no
+/// unescaping.
 pub fn get<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
-    value.pointer(pointer)
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let mut cur = value;
+    for token in rest.split('/') {
+        cur = match cur {
+            Value::Object(map) => map.get(unescape(token).as_ref())?,
+            Value::Array(items) => {
+                if token.is_empty()
+                    || !token.bytes().all(|b| b.is_ascii_digit())
+                    || (token.len() > 1 && token.starts_with('0'))
+                {
+                    return None;
+                }
+                items.get(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(cur)
 }
 
 /// Mutable lookup, like [`get`].
@@ -89,8 +110,10 @@ pub enum Reference {
 ///
 /// Returns `None` for a fragment that is not a JSON Pointer (`#Pet`, an anchor).
 pub fn parse_ref(reference: &str) -> Option<Reference> {
-    let lower = reference.trim_start().to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+    let start = reference.trim_start().as_bytes();
+    let has_prefix =
+        |p: &str| start.len() >= p.len() && start[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if has_prefix("http://") || has_prefix("https://") || has_prefix("//") {
         return Some(Reference::Remote(reference.to_string()));
     }
     let (path, fragment) = match reference.split_once('#') {

@@ -41,16 +41,40 @@ pub fn collect_refs_at(root: &Value, base: &str) -> Vec<RefSite> {
         /// Only the object's own `$ref` counts (an Example Object).
         RefOnly,
     }
+    #[derive(Clone, Copy)]
+    enum Token<'a> {
+        Root,
+        Key(&'a str),
+        Index(usize),
+    }
     let mut out = Vec::new();
-    let mut stack: Vec<(&Value, String, Mode)> = vec![(root, base.to_string(), Mode::Normal)];
-    while let Some((value, at, mode)) = stack.pop() {
+    // Depth-first, in document order, without recursion. Pointers are built only for objects
+    // that hold a `$ref`, from the path of tokens down to them.
+    let mut path: Vec<Token<'_>> = Vec::new();
+    let mut stack: Vec<(&Value, Token<'_>, usize, Mode)> =
+        vec![(root, Token::Root, 0, Mode::Normal)];
+    while let Some((value, token, depth, mode)) = stack.pop() {
+        path.truncate(depth);
+        if !matches!(token, Token::Root) {
+            path.push(token);
+        }
+        let depth = path.len();
         match value {
             Value::Object(map) => {
                 if matches!(mode, Mode::Normal | Mode::RefOnly)
                     && let Some(Value::String(t)) = map.get("$ref")
                 {
+                    let mut at = String::from(base);
+                    for t in &path {
+                        at.push('/');
+                        match t {
+                            Token::Key(k) => at.push_str(&pointer::escape(k)),
+                            Token::Index(i) => at.push_str(&i.to_string()),
+                            Token::Root => {}
+                        }
+                    }
                     out.push(RefSite {
-                        pointer: at.clone(),
+                        pointer: at,
                         target: t.clone(),
                     });
                 }
@@ -80,13 +104,13 @@ pub fn collect_refs_at(root: &Value, base: &str) -> Vec<RefSite> {
                             _ => Mode::Normal,
                         },
                     };
-                    stack.push((v, pointer::push(&at, k), child_mode));
+                    stack.push((v, Token::Key(k), depth, child_mode));
                 }
             }
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate().rev() {
                     if matches!(v, Value::Object(_) | Value::Array(_)) {
-                        stack.push((v, format!("{at}/{i}"), Mode::Normal));
+                        stack.push((v, Token::Index(i), depth, Mode::Normal));
                     }
                 }
             }

@@ -331,3 +331,35 @@ fn size_limit() {
             .is_ok()
     );
 }
+
+#[test]
+fn duplicate_keys_are_errors_at_the_second_key() {
+    // JSON: serde_json alone would keep the last `/pets` and silently drop the first.
+    let err = check_err(
+        b"{\"openapi\": \"3.0.0\",\n \"paths\": {\n  \"/pets\": {},\n  \"/pets\": {}\n }\n}",
+        "duplicate key `/pets` in one object",
+        None,
+    );
+    assert_eq!(err.position().map(|p| p.0), Some(4), "{err}");
+    // YAML: the YAML parser places the error at the object that holds the duplicate.
+    let err = check_err(
+        b"openapi: 3.0.0\npaths:\n  /a: {}\n  /a: {}\n",
+        "paths: duplicate key `/a` in one object",
+        None,
+    );
+    assert_eq!(err.position().map(|p| p.0), Some(3), "{err}");
+    // Objects with many members take another route; the same rule holds.
+    let mut big = String::from("{\"openapi\": \"3.0.0\", \"paths\": {");
+    for i in 0..100 {
+        big.push_str(&format!("\"/p{i}\": {{}}, "));
+    }
+    big.push_str("\"/p7\": {}}}");
+    check_err(big.as_bytes(), "duplicate key `/p7`", None);
+    let unique = big.replace("\"/p7\": {}}}", "\"/p100\": {}}}");
+    let v = lambda_sync_spec::parse_json(&unique).unwrap();
+    assert_eq!(v["paths"].as_object().unwrap().len(), 101);
+    assert_eq!(
+        v["paths"].as_object().unwrap().keys().nth(100).unwrap(),
+        "/p100"
+    );
+}
