@@ -1,0 +1,83 @@
+//! Run an API synced by lambda-sync on your machine: API Gateway's routing, mapping templates
+//! and Lambda integrations over the fake backend, with the functions' code run by `node` or
+//! `python3`. No AWS account, no Docker.
+//!
+//! A [`LocalApi`] is one REST API of a [`FakeAws`](lambda_sync_aws::FakeAws) account (the
+//! local account file `.lambda-sync/account.json` that `lambda-sync push` writes).
+//! [`LocalApi::invoke`] answers one [`HttpRequest`] as the deployed API would:
+//!
+//! - the resource is found as API Gateway finds it (literal segments before `{param}`, a
+//!   greedy `{proxy+}` last, the method or else `ANY`); anything else answers 403
+//!   `{"message":"Missing Authentication Token"}`;
+//! - `AWS` integrations: the request template for the request's Content-Type (default
+//!   `application/json`) is evaluated by `lambda-sync-mapping` into the event, or the body is
+//!   passed through as `passthroughBehavior` allows (else 415); the function's result goes
+//!   through the integration response whose `selectionPattern` matches the whole error
+//!   message (or the default one) and its response template;
+//! - `AWS_PROXY` integrations get the REST API proxy event (format 1.0) and their
+//!   `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}` result is the answer;
+//!   a malformed one answers 502;
+//! - the function runs from `functions_dir/NAME/` when that folder exists (a local edit),
+//!   else from its zip, extracted once to the cache; a small shim per language loads the
+//!   handler, calls it with the event and a context, and writes the result to a file, so
+//!   whatever the function prints is its log ([`HttpResponse::logs`]). A timeout answers
+//!   504, a crash 502.
+//!
+//! [`serve`] answers HTTP on loopback through the same path, with an [`ApiHandle`] the caller
+//! swaps when the definition changes.
+//!
+//! ```no_run
+//! # async fn run() -> lambda_sync_local::Result<()> {
+//! use lambda_sync_aws::FakeAws;
+//! use lambda_sync_local::{HttpRequest, LocalApi, LocalOptions};
+//!
+//! let account = FakeAws::load(".lambda-sync/account.json")?;
+//! let options = LocalOptions::new(".lambda-sync/cache").with_functions_dir(".lambda-sync/functions");
+//! let api = LocalApi::new(account, "a1b2c3d4e5", options).await?;
+//! let response = api.invoke(HttpRequest::new("GET", "/user/user1")).await?;
+//! println!("{} {}", response.status, response.body_text());
+//! print!("{}", response.logs);
+//! # Ok(()) }
+//! ```
+//!
+//! A runnable example with an echoing function:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # if std::process::Command::new("node").arg("--version").output().is_err() { return Ok(()); }
+//! use lambda_sync_aws::{ApiGateway, CreateFunction, FakeAws, ImportRestApi, Lambda, minimal_zip};
+//! use lambda_sync_local::{HttpRequest, LocalApi, LocalOptions};
+//!
+//! let aws = FakeAws::default();
+//! let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo/invocations";
+//! let spec = format!(r#"{{"swagger": "2.0", "info": {{"title": "t", "version": "1"}}, "paths": {{
+//!   "/items/{{id}}": {{"get": {{"responses": {{"200": {{"description": "ok"}}}},
+//!     "x-amazon-apigateway-integration": {{"type": "aws_proxy", "httpMethod": "POST", "uri": "{uri}"}}}}}}}}}}"#);
+//! let api = aws.import_rest_api(ImportRestApi::new(spec)).await?;
+//! let code = b"exports.handler = async (e) => ({statusCode: 200, body: e.pathParameters.id});";
+//! aws.create_function(CreateFunction::new("echo", "arn:aws:iam::123456789012:role/r",
+//!     "nodejs22.x", "index.handler", minimal_zip("index.js", code))).await?;
+//!
+//! let cache = std::env::temp_dir().join(format!("lambda-sync-local-doc-{}", std::process::id()));
+//! let local = LocalApi::new(aws, api.id, LocalOptions::new(&cache)).await?;
+//! let response = local.invoke(HttpRequest::new("GET", "/items/42")).await?;
+//! assert_eq!((response.status, response.body_text().as_str()), (200, "42"));
+//! assert_eq!(local.invoke(HttpRequest::new("GET", "/nowhere")).await?.status, 403);
+//! # let _ = std::fs::remove_dir_all(&cache);
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod api;
+mod error;
+mod http;
+mod route;
+mod runtime;
+mod serve;
+
+pub use api::{LocalApi, LocalOptions};
+pub use error::{Error, Result};
+pub use http::{HttpRequest, HttpResponse, parse_header_arg, parse_query_arg, parse_query_string};
+pub use serve::{
+    ApiHandle, FUNCTION_HEADER, ServeOptions, ServedRequest, bind, serve, serve_listener,
+};
