@@ -30,6 +30,22 @@ impl HttpRequest {
         }
     }
 
+    /// A request for a target as typed on a command line or sent on the wire: the path, then
+    /// optionally `?` and a raw query string (decoded with [`parse_query_string`]).
+    ///
+    /// ```
+    /// let r = lambda_sync_local::HttpRequest::from_target("GET", "/pets?tag=a%20b&tag=c");
+    /// assert_eq!(r.path, "/pets");
+    /// assert_eq!(r.query, [("tag".to_string(), "a b".to_string()), ("tag".to_string(), "c".to_string())]);
+    /// ```
+    pub fn from_target(method: impl Into<String>, target: &str) -> Self {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        HttpRequest {
+            query: parse_query_string(query),
+            ..HttpRequest::new(method, path)
+        }
+    }
+
     /// Adds a query parameter.
     pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));

@@ -203,14 +203,23 @@ fn read_log(path: &Path) -> String {
     text
 }
 
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Runs one invocation in a fresh working directory under `cache_dir/invocations`.
 pub(crate) async fn run(cache_dir: &Path, job: Job<'_>) -> Result<Invocation> {
     let shim = shim_path(cache_dir, job.language)?;
     let work = cache_dir.join("invocations").join(job.request_id);
     std::fs::create_dir_all(&work).map_err(|e| Error::io("create", &work, e))?;
+    // Removes the scratch files however the invocation ends (also when it is cancelled).
+    let _cleanup = RemoveOnDrop(work.clone());
     let outcome = run_in(&work, &shim, &job).await;
     let logs = read_log(&work.join("log"));
-    let _ = std::fs::remove_dir_all(&work);
     Ok(Invocation {
         outcome: outcome?,
         logs,

@@ -63,7 +63,7 @@ async fn api(lang: Lang) -> (LocalApi, tempfile::TempDir) {
 }
 
 async fn errors(lang: Lang) {
-    let (api, _cache) = api(lang).await;
+    let (api, cache) = api(lang).await;
     let get = |path: &str| api.invoke(HttpRequest::new("GET", path));
 
     let r = get("/notFound/7").await.unwrap();
@@ -125,6 +125,12 @@ async fn errors(lang: Lang) {
 
     let r = get("/string/1").await.unwrap();
     assert_eq!(json_body(&r), Value::String("plain \"text\"".into()));
+
+    // Each invocation's scratch files are gone, whatever the outcome.
+    let scratch = std::fs::read_dir(cache.path().join("invocations"))
+        .unwrap()
+        .count();
+    assert_eq!(scratch, 0);
 }
 
 #[tokio::test]

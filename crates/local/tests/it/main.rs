@@ -8,4 +8,5 @@ mod proxy;
 mod routes;
 mod serve;
 mod support;
+mod templates;
 mod walkthrough;
