@@ -26,7 +26,7 @@ pub(crate) fn graph(root: &Value, version: SpecVersion) -> SchemaGraph {
                 .into_iter()
                 .filter_map(|site| {
                     let (target, _) = names::ref_name(&site.target, prefix)?;
-                    let &to = index.get(target.as_str())?;
+                    let &to = index.get(target.as_ref())?;
                     Some(Edge {
                         to,
                         pointer: site.holder,

@@ -5,7 +5,7 @@ use crate::rules::severity;
 use crate::{graph, names, walk};
 use lambda_sync_spec::{Diagnostic, Document, pointer};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Reports every place API Gateway cannot import as it is, by rule, at its JSON Pointer, with
 /// line and column when the document was loaded from text, in document order. Nothing is
@@ -71,43 +71,67 @@ pub fn lint(doc: &Document, options: &CompatOptions) -> Vec<Diagnostic> {
 }
 
 /// Sorts diagnostics by where their pointers are in the document (pre-order, keys in document
-/// order); the walk visits only the branches that lead to a diagnostic.
-fn sort_in_document_order(root: &Value, diags: &mut [Diagnostic]) {
+/// order). The walk follows a trie of the wanted pointers, so it visits only the branches that
+/// lead to a diagnostic and allocates nothing per node.
+pub(crate) fn sort_in_document_order(root: &Value, diags: &mut [Diagnostic]) {
     if diags.len() < 2 {
         return;
     }
-    let mut prefixes: HashSet<&str> = HashSet::new();
+    // Trie of tokens; `terminal[n]` says whether node n is a wanted pointer.
+    let mut children: Vec<HashMap<String, usize>> = vec![HashMap::new()];
+    let mut node_of: Vec<usize> = Vec::with_capacity(diags.len());
     for d in diags.iter() {
-        let p = d.pointer.as_str();
-        prefixes.insert(p);
-        let mut end = p.len();
-        while let Some(i) = p[..end].rfind('/') {
-            prefixes.insert(&p[..i]);
-            end = i;
+        let mut n = 0;
+        for tok in pointer::tokens(&d.pointer).unwrap_or_default() {
+            n = match children[n].get(&tok) {
+                Some(&c) => c,
+                None => {
+                    children.push(HashMap::new());
+                    let c = children.len() - 1;
+                    children[n].insert(tok, c);
+                    c
+                }
+            };
         }
+        node_of.push(n);
     }
-    let mut order: HashMap<String, usize> = HashMap::new();
-    let mut stack: Vec<(&Value, String)> = vec![(root, String::new())];
-    while let Some((v, at)) = stack.pop() {
-        let n = order.len();
-        order.entry(at.clone()).or_insert(n);
-        let kids: Vec<(&Value, String)> = match v {
-            Value::Object(m) => m
-                .iter()
-                .map(|(k, c)| (c, pointer::push(&at, k)))
-                .filter(|(_, p)| prefixes.contains(p.as_str()))
-                .collect(),
-            Value::Array(a) => a
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c, format!("{at}/{i}")))
-                .filter(|(_, p)| prefixes.contains(p.as_str()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        for (c, p) in kids.into_iter().rev() {
-            stack.push((c, p));
+    let mut rank = vec![usize::MAX; children.len()];
+    let mut next = 0;
+    let mut stack: Vec<(&Value, usize)> = vec![(root, 0)];
+    let mut kids: Vec<(&Value, usize)> = Vec::new();
+    while let Some((v, n)) = stack.pop() {
+        rank[n] = next;
+        next += 1;
+        if children[n].is_empty() {
+            continue;
         }
+        kids.clear();
+        match v {
+            Value::Object(m) => {
+                for (k, c) in m {
+                    if let Some(&cn) = children[n].get(k.as_str()) {
+                        kids.push((c, cn));
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for (i, c) in a.iter().enumerate() {
+                    if let Some(&cn) = children[n].get(i.to_string().as_str()) {
+                        kids.push((c, cn));
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(kids.drain(..).rev());
     }
-    diags.sort_by_key(|d| order.get(&d.pointer).copied().unwrap_or(usize::MAX));
+    let mut keyed: Vec<(usize, Diagnostic)> = node_of
+        .iter()
+        .map(|&n| rank[n])
+        .zip(diags.iter().cloned())
+        .collect();
+    keyed.sort_by_key(|(r, _)| *r);
+    for (slot, (_, d)) in diags.iter_mut().zip(keyed) {
+        *slot = d;
+    }
 }

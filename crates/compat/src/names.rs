@@ -4,6 +4,7 @@ use crate::refs;
 use crate::wrap::{ORIGINAL_NAME, WRAPPER};
 use lambda_sync_spec::{SpecVersion, pointer, schema_ref_prefix};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Whether API Gateway takes this model name (ASCII letters and digits only).
@@ -62,16 +63,19 @@ pub(crate) fn plan(names: &[&str]) -> Vec<(usize, String)> {
 
 /// The schema name a `$ref` (or a discriminator mapping value) points at, with the raw rest of
 /// the string after the name.
-pub(crate) fn ref_name<'a>(target: &'a str, prefix: &str) -> Option<(String, &'a str)> {
+pub(crate) fn ref_name<'a>(target: &'a str, prefix: &str) -> Option<(Cow<'a, str>, &'a str)> {
     let rest = target.strip_prefix(prefix)?;
     let end = rest.find('/').unwrap_or(rest.len());
     let raw = &rest[..end];
+    if !raw.contains(['%', '~']) {
+        return Some((Cow::Borrowed(raw), &rest[end..]));
+    }
     let decoded = match pointer::parse_ref(&format!("#/{raw}"))? {
         pointer::Reference::Local(p) => p,
         _ => return None,
     };
     let name = pointer::unescape(decoded.strip_prefix('/')?).into_owned();
-    Some((name, &rest[end..]))
+    Some((Cow::Owned(name), &rest[end..]))
 }
 
 /// Writes a schema name into a `$ref`: `~` and `/` escaped, nothing percent-encoded (a `$ref`
@@ -101,35 +105,26 @@ pub(crate) fn rewrite_refs(
         return Vec::new();
     }
     let prefix = schema_ref_prefix(version);
-    let sites = refs::collect(root, "", true);
-    let mut out = Vec::new();
-    for site in sites {
-        let new_target = if let Some((name, rest)) = ref_name(&site.target, prefix) {
+    refs::rewrite(root, |target, mapping| {
+        if let Some((name, rest)) = ref_name(target, prefix) {
             rename
-                .get(&name)
+                .get(name.as_ref())
                 .map(|n| format!("{prefix}{}{rest}", encode(n)))
-        } else if site.mapping && !site.target.contains('/') {
+        } else if mapping && !target.contains('/') {
             // A discriminator mapping may name the schema directly.
-            rename.get(&site.target).cloned()
+            rename.get(target).cloned()
         } else {
             None
-        };
-        let Some(new_target) = new_target else {
-            continue;
-        };
-        if let Some(Value::Object(holder)) = root.pointer_mut(&site.holder)
-            && let Some(slot) = holder.get_mut(&site.key)
-        {
-            *slot = Value::String(new_target.clone());
-            out.push(Rewritten {
-                holder: site.holder,
-                key: site.key,
-                from: site.target,
-                to: new_target,
-            });
         }
-    }
-    out
+    })
+    .into_iter()
+    .map(|(holder, key, from, to)| Rewritten {
+        holder,
+        key,
+        from,
+        to,
+    })
+    .collect()
 }
 
 /// Renames keys of the schemas map in place (order kept). `rename` maps old to new names.

@@ -1,18 +1,16 @@
 //! Finding `$ref`s (and discriminator mappings) without recursion, with or without the
-//! contents of the wrapper.
+//! contents of the wrapper. Pointers are built only for the references found: the walk keeps
+//! a parent-linked list of tokens instead of a string per node.
 
 use crate::wrap::WRAPPER;
 use lambda_sync_spec::pointer;
 use serde_json::Value;
 
-/// One reference: the object holding it, the key (`$ref`, or a discriminator mapping key) and
-/// the target as written.
+/// One reference: the object holding it and the target as written.
 #[derive(Debug, Clone)]
 pub(crate) struct Site {
     pub holder: String,
-    pub key: String,
     pub target: String,
-    pub mapping: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -25,6 +23,79 @@ enum Mode {
     Mapping,
 }
 
+#[derive(Clone, Copy)]
+enum Tok<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+struct Arena<'a> {
+    nodes: Vec<(usize, Tok<'a>)>,
+}
+
+impl<'a> Arena<'a> {
+    fn pointer(&self, base: &str, mut at: usize) -> String {
+        let mut toks = Vec::new();
+        loop {
+            let (parent, tok) = self.nodes[at];
+            match tok {
+                Tok::Root => break,
+                t => toks.push(t),
+            }
+            at = parent;
+        }
+        let mut out = base.to_string();
+        for t in toks.iter().rev() {
+            match t {
+                Tok::Key(k) => {
+                    out.push('/');
+                    out.push_str(&pointer::escape(k));
+                }
+                Tok::Index(i) => {
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                }
+                Tok::Root => {}
+            }
+        }
+        out
+    }
+}
+
+/// The mode of a child of an object in `mode`, or `None` when the child holds no references.
+fn child_mode(mode: Mode, key: &str, child: &Value, everything: bool) -> Option<Mode> {
+    Some(match mode {
+        Mode::Properties => Mode::Normal,
+        Mode::ExamplesMap => {
+            if child.get("$ref").is_some_and(Value::is_string) {
+                Mode::RefOnly
+            } else {
+                return None;
+            }
+        }
+        Mode::Discriminator => {
+            if key == "mapping" && everything {
+                Mode::Mapping
+            } else {
+                return None;
+            }
+        }
+        Mode::RefOnly | Mode::Mapping => return None,
+        Mode::Normal => match key {
+            "example" | "x-examples" | "enum" | "const" | "default" => return None,
+            "examples" if child.is_object() => Mode::ExamplesMap,
+            "examples" => return None,
+            "discriminator" => Mode::Discriminator,
+            "properties" | "patternProperties" if child.is_object() => Mode::Properties,
+            // The wrapper's keys are keywords of the object that holds it.
+            WRAPPER if everything => Mode::Normal,
+            _ if key.starts_with("x-") && !everything => return None,
+            _ => Mode::Normal,
+        },
+    })
+}
+
 /// Every reference under `root` (whose pointer is `base`), in document order.
 ///
 /// With `everything`, extensions (the wrapper included) are searched too, and discriminator
@@ -32,18 +103,19 @@ enum Mode {
 /// wrapper does not count (this is what the model graph uses).
 pub(crate) fn collect(root: &Value, base: &str, everything: bool) -> Vec<Site> {
     let mut out = Vec::new();
-    let mut stack: Vec<(&Value, String, Mode)> = vec![(root, base.to_string(), Mode::Normal)];
+    let mut arena = Arena {
+        nodes: vec![(0, Tok::Root)],
+    };
+    let mut stack: Vec<(&Value, usize, Mode)> = vec![(root, 0, Mode::Normal)];
     while let Some((value, at, mode)) = stack.pop() {
         match value {
             Value::Object(map) => {
                 if mode == Mode::Mapping {
-                    for (k, v) in map {
+                    for v in map.values() {
                         if let Value::String(t) = v {
                             out.push(Site {
-                                holder: at.clone(),
-                                key: k.clone(),
+                                holder: arena.pointer(base, at),
                                 target: t.clone(),
-                                mapping: true,
                             });
                         }
                     }
@@ -53,54 +125,28 @@ pub(crate) fn collect(root: &Value, base: &str, everything: bool) -> Vec<Site> {
                     && let Some(Value::String(t)) = map.get("$ref")
                 {
                     out.push(Site {
-                        holder: at.clone(),
-                        key: "$ref".to_string(),
+                        holder: arena.pointer(base, at),
                         target: t.clone(),
-                        mapping: false,
                     });
-                }
-                if mode == Mode::RefOnly {
-                    continue;
                 }
                 for (k, v) in map.iter().rev() {
                     if !matches!(v, Value::Object(_) | Value::Array(_)) {
                         continue;
                     }
-                    let child = match mode {
-                        Mode::Properties => Mode::Normal,
-                        Mode::ExamplesMap => {
-                            if v.get("$ref").is_some_and(Value::is_string) {
-                                Mode::RefOnly
-                            } else {
-                                continue;
-                            }
-                        }
-                        Mode::Discriminator => {
-                            if k == "mapping" && everything {
-                                Mode::Mapping
-                            } else {
-                                continue;
-                            }
-                        }
-                        _ => match k.as_str() {
-                            "example" | "x-examples" | "enum" | "const" | "default" => continue,
-                            "examples" if v.is_object() => Mode::ExamplesMap,
-                            "examples" => continue,
-                            "discriminator" => Mode::Discriminator,
-                            "properties" | "patternProperties" if v.is_object() => Mode::Properties,
-                            // The wrapper's keys are keywords of the object that holds it.
-                            WRAPPER if everything => Mode::Normal,
-                            _ if k.starts_with("x-") && !everything => continue,
-                            _ => Mode::Normal,
-                        },
-                    };
-                    stack.push((v, pointer::push(&at, k), child));
+                    if let Some(child) = child_mode(mode, k, v, everything) {
+                        arena.nodes.push((at, Tok::Key(k)));
+                        stack.push((v, arena.nodes.len() - 1, child));
+                    }
                 }
             }
             Value::Array(items) => {
+                if matches!(mode, Mode::RefOnly | Mode::Mapping) {
+                    continue;
+                }
                 for (i, v) in items.iter().enumerate().rev() {
                     if matches!(v, Value::Object(_) | Value::Array(_)) {
-                        stack.push((v, format!("{at}/{i}"), Mode::Normal));
+                        arena.nodes.push((at, Tok::Index(i)));
+                        stack.push((v, arena.nodes.len() - 1, Mode::Normal));
                     }
                 }
             }
@@ -108,4 +154,72 @@ pub(crate) fn collect(root: &Value, base: &str, everything: bool) -> Vec<Site> {
         }
     }
     out
+}
+
+/// Rewrites references in place, in one pass: `f(target, is_mapping)` gives the new target.
+/// Returns the rewritten sites (holder pointer, key, old target, new target).
+pub(crate) fn rewrite(
+    root: &mut Value,
+    mut f: impl FnMut(&str, bool) -> Option<String>,
+) -> Vec<(String, String, String, String)> {
+    let mut found: Vec<(usize, String, String, String)> = Vec::new();
+    let mut arena: Vec<(usize, Tok<'_>)> = vec![(0, Tok::Root)];
+    let mut stack: Vec<(&mut Value, usize, Mode)> = vec![(root, 0, Mode::Normal)];
+    while let Some((value, at, mode)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if mode == Mode::Mapping {
+                    for (k, v) in map.iter_mut() {
+                        if let Value::String(t) = v
+                            && let Some(new) = f(t, true)
+                        {
+                            found.push((at, k.clone(), std::mem::replace(t, new.clone()), new));
+                        }
+                    }
+                    continue;
+                }
+                if matches!(mode, Mode::Normal | Mode::RefOnly)
+                    && let Some(Value::String(t)) = map.get_mut("$ref")
+                    && let Some(new) = f(t, false)
+                {
+                    found.push((
+                        at,
+                        "$ref".to_string(),
+                        std::mem::replace(t, new.clone()),
+                        new,
+                    ));
+                }
+                let mut kids: Vec<(&mut Value, usize, Mode)> = Vec::new();
+                for (k, v) in map.iter_mut() {
+                    if !matches!(v, Value::Object(_) | Value::Array(_)) {
+                        continue;
+                    }
+                    if let Some(child) = child_mode(mode, k, v, true) {
+                        arena.push((at, Tok::Key(k)));
+                        kids.push((v, arena.len() - 1, child));
+                    }
+                }
+                stack.extend(kids.into_iter().rev());
+            }
+            Value::Array(items) => {
+                if matches!(mode, Mode::RefOnly | Mode::Mapping) {
+                    continue;
+                }
+                let mut kids = Vec::new();
+                for (i, v) in items.iter_mut().enumerate() {
+                    if matches!(v, Value::Object(_) | Value::Array(_)) {
+                        arena.push((at, Tok::Index(i)));
+                        kids.push((v, arena.len() - 1, Mode::Normal));
+                    }
+                }
+                stack.extend(kids.into_iter().rev());
+            }
+            _ => {}
+        }
+    }
+    let arena = Arena { nodes: arena };
+    found
+        .into_iter()
+        .map(|(at, key, from, to)| (arena.pointer("", at), key, from, to))
+        .collect()
 }

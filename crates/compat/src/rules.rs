@@ -249,10 +249,12 @@ static RULES: &[Rule] = &[
     rule!(
         "one-of-v2",
         Warning,
-        false,
+        true,
         "`oneOf`/`anyOf` in a Swagger 2.0 definition",
-        "Swagger 2.0 has no `oneOf`/`anyOf`, and AWS lists `oneOf` as not supported: the model does not mean what the author intended.",
-        Some("Use `allOf` or separate operations, or move to OpenAPI 3.0."),
+        "Swagger 2.0 has no `oneOf`/`anyOf`, and AWS lists `oneOf` as not supported: the model does not mean what the author intended, and the file is not valid Swagger 2.0.",
+        Some(
+            "Use `allOf` or separate operations, or move to OpenAPI 3.0; compat wraps the keyword (the alternatives are then not checked)."
+        ),
         "AWS: important notes for REST APIs, \"oneOf is not supported by API Gateway\"; Swagger 2.0 Schema Object"
     ),
     rule!(
@@ -278,7 +280,7 @@ static RULES: &[Rule] = &[
         Error,
         true,
         "OpenAPI 3.1 definitions",
-        "API Gateway imports OpenAPI 2.0 and 3.0 only. compat lowers 3.1 to 3.0.3 where the meaning is kept: `type: [x, \"null\"]` → `type: x` + `nullable: true`, `const` → one-value `enum`, `examples` → `example`, numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` (inclusive, see `exclusive-bound-boolean`), several types → `anyOf`; `$schema`, `$id`, `$comment`, `webhooks`, `jsonSchemaDialect`, `components.pathItems`, `info.summary`, `license.identifier` are wrapped.",
+        "API Gateway imports OpenAPI 2.0 and 3.0 only. compat lowers 3.1 to 3.0.3 where the meaning is kept: `type: [x, \"null\"]` → `type: x` + `nullable: true`, `const` → one-value `enum`, `examples` → `example`, numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` (inclusive, see `exclusive-bound-boolean`), several types → `anyOf`; `$schema`, `$id`, `$comment`, `webhooks`, `jsonSchemaDialect`, `components.pathItems`, `info.summary`, `license.identifier` are wrapped; an operation without `responses` gets a `200` response (3.0 requires one).",
         Some("Write the definition as OpenAPI 3.0.3, or let compat lower it."),
         AWS_IMPORT
     ),

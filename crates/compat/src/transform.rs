@@ -2,7 +2,7 @@
 
 use crate::options::CompatOptions;
 use crate::report::{Change, ChangeAction, Transformed};
-use crate::rules::severity;
+use crate::rules::{rule, severity};
 use crate::walk::{self, Op};
 use crate::wrap::{self, ObjEdit, WRAPPER};
 use crate::{graph, lint, names};
@@ -289,7 +289,20 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
         Ok(d) => d,
         Err(_) => return unchanged(doc, options),
     };
-    let mut diagnostics = lint::lint(&document, options);
+    // What remains: the findings of the rules transform does not fix, where they are now (the
+    // tests check that linting the output finds exactly these, and no fixable rule).
+    let mut diagnostics: Vec<Diagnostic> = findings
+        .iter()
+        .filter(|f| f.ops.is_empty() && !rule(f.rule).is_some_and(|r| r.fixable))
+        .map(|f| {
+            Diagnostic::new(
+                f.rule,
+                severity(f.rule),
+                remap.apply(&f.pointer),
+                f.message.clone(),
+            )
+        })
+        .collect();
     for (i, rule) in losses {
         let f = &findings[i];
         diagnostics.push(Diagnostic::new(
@@ -299,6 +312,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
             f.message.clone(),
         ));
     }
+    lint::sort_in_document_order(document.value(), &mut diagnostics);
     Transformed {
         document,
         changes,

@@ -484,6 +484,19 @@ impl<'a> Walker<'a> {
                 }
             }
             Ctx::Operation => {
+                if self.lower && !map.contains_key("responses") {
+                    self.lowered(
+                        "openapi-31",
+                        at,
+                        "responses",
+                        "OpenAPI 3.0 requires `responses`; compat adds a `200` response (the smallest valid choice)".to_string(),
+                        ObjEdit {
+                            add: vec![(None, "responses".to_string(), json!({"200": {"description": "OK"}}))],
+                            ..ObjEdit::default()
+                        },
+                        false,
+                    );
+                }
                 for (k, v) in map {
                     match k.as_str() {
                         "parameters" => push(v, k, Ctx::ParamList),
@@ -964,7 +977,10 @@ impl<'a> Walker<'a> {
                 }
                 "oneOf" | "anyOf" => {
                     if self.v2 {
-                        self.report("one-of-v2", pointer::push(at, k), format!("`{k}` is not part of Swagger 2.0 and API Gateway does not support it; the model will not mean what it says: use `allOf` or move to OpenAPI 3.0"));
+                        if self.on("one-of-v2") {
+                            wrapped.insert(k);
+                            self.wrap_key_as("one-of-v2", at, k, format!("`{k}` is not part of Swagger 2.0 and API Gateway does not support it; compat moves it under `{WRAPPER}` (the alternatives are no longer checked): use `allOf` or move to OpenAPI 3.0"), ChangeAction::Wrapped, true);
+                        }
                     } else {
                         self.report("one-of-any-of", pointer::push(at, k), format!("AWS lists `{k}` as not supported in models; request validation may not follow it"));
                     }
@@ -1008,6 +1024,18 @@ impl<'a> Walker<'a> {
         for (k, v) in map {
             let key = k.as_str();
             match key {
+                "type" if v.as_str() == Some("null") => {
+                    wrapped.insert(key);
+                    let mut edit = ObjEdit {
+                        wrap: vec!["type".into()],
+                        ..ObjEdit::default()
+                    };
+                    if !map.contains_key("nullable") {
+                        edit.add
+                            .push((Some("type".into()), "nullable".into(), json!(true)));
+                    }
+                    self.lowered("openapi-31-feature", at, key, "`type: \"null\"` has no OpenAPI 3.0 equivalent; compat wraps it and writes `nullable: true`".to_string(), edit, true);
+                }
                 "type" => {
                     let Value::Array(types) = v else { continue };
                     let names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
