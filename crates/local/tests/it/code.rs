@@ -137,3 +137,56 @@ fn cli_arguments() {
     assert!(parse_header_arg("no colon").is_err());
     assert!(parse_header_arg(": v").is_err());
 }
+
+#[tokio::test]
+async fn concurrent_requests_share_one_extraction() {
+    bounded(async {
+        let aws = FakeAws::default();
+        let api_id = one_route(&aws).await;
+        create(
+            &aws,
+            "hello",
+            Lang::Node,
+            "exports.handler = async (e) => 'hi ' + e.name;",
+        )
+        .await;
+        let (api, cache) = local(&aws, &api_id).await;
+        let calls = (0..6).map(|i| api.invoke(HttpRequest::new("GET", format!("/hello/n{i}"))));
+        let responses = futures_join(calls.collect()).await;
+        for (i, r) in responses.into_iter().enumerate() {
+            assert_eq!(json_body(&r.unwrap()), json!(format!("hi n{i}")));
+        }
+        let extracted = std::fs::read_dir(cache.path().join("code"))
+            .unwrap()
+            .count();
+        assert_eq!(extracted, 1);
+    })
+    .await;
+}
+
+/// Runs futures concurrently on the current task, keeping their order.
+async fn futures_join<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    let mut out: Vec<Option<F::Output>> = set.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in set.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(Option::unwrap).collect()
+}

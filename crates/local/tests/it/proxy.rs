@@ -140,7 +140,7 @@ async fn round_trip(lang: Lang) {
 
     for bad in ["malformed", "extra", "nothing", "throw"] {
         let r = api
-            .invoke(HttpRequest::new("GET", &format!("/things/1/{bad}")))
+            .invoke(HttpRequest::new("GET", format!("/things/1/{bad}")))
             .await
             .unwrap();
         assert_eq!(

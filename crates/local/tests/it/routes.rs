@@ -31,9 +31,12 @@ async fn api() -> (LocalApi, tempfile::TempDir) {
     local(&aws, &api_id).await
 }
 
+/// `None` for a 403, else (resource, path parameters).
+type Expect = Option<(&'static str, Value)>;
+
 /// `expect`: `None` for a 403, else (resource, path parameters).
 #[track_caller]
-fn check(got: (u16, Value), expect: Option<(&str, Value)>) {
+fn check(got: (u16, Value), expect: Expect) {
     let (status, body) = got;
     match expect {
         None => {
@@ -57,7 +60,7 @@ async fn call(api: &LocalApi, method: &str, path: &str) -> (u16, Value) {
 async fn route_table() {
     bounded(async {
         let (api, _cache) = api().await;
-        let rows: Vec<(&str, &str, Option<(&str, Value)>)> = vec![
+        let rows: Vec<(&str, &str, Expect)> = vec![
             ("GET", "/", Some(("/", Value::Null))),
             ("GET", "/pets", Some(("/pets", Value::Null))),
             ("get", "/pets/", Some(("/pets", Value::Null))),
