@@ -2,13 +2,13 @@
 //! its (scaled) AWS rate limits on, against the bound those rates set; and the AWS calls of a
 //! first push, a re-push and a push that adds one operation.
 //!
-//! `cargo bench -p lambda-sync --bench push [-- OPERATIONS SCALE]` (defaults: 1000, 0.01).
+//! `cargo bench -p lambda-sync --bench push [-- OPERATIONS SCALE]` (defaults: 1000, 0.05).
 
 use lambda_sync::aws::FakeAws;
 use lambda_sync::{ApplyOptions, Config, Engine, RateClass, SyncReport, Target};
 use std::fmt::Write as _;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 fn definition(operations: usize) -> String {
     let mut s = String::from(
@@ -42,7 +42,7 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .collect();
     let operations: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let scale: f64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0.01);
+    let scale: f64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0.05);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -61,7 +61,20 @@ fn main() {
         .with_apply_options(
             ApplyOptions::default()
                 .with_concurrency(8)
-                .with_rate_scale(scale),
+                .with_rate_scale(scale)
+                // Backoff scaled like the rates: the real 200 ms would dwarf a scaled run.
+                .with_backoff(
+                    Duration::from_millis(200).mul_f64(scale),
+                    Duration::from_secs(20).mul_f64(scale),
+                ),
+        );
+
+        let t = Instant::now();
+        let prepared = lambda_sync::prepare(&doc, engine.settings()).expect("prepare");
+        println!(
+            "prepare (compat, bindings, extensions, {} stubs): {:.3} s",
+            prepared.functions.len(),
+            t.elapsed().as_secs_f64()
         );
 
         let started = Instant::now();

@@ -194,15 +194,25 @@ impl<'a> Runner<'a> {
         api_id: Option<&str>,
         region: &str,
     ) -> Result<Observed> {
-        let functions = self
-            .call(RateClass::Lambda, || self.lambda.list_all_functions())
-            .await
-            .map_err(|source| Error::Aws {
-                step: "listing Lambda functions".into(),
-                source,
-            })?;
-        let names: std::collections::BTreeSet<String> =
-            functions.into_iter().map(|f| f.name).collect();
+        // One paginated listing; each page is paced and retried on its own.
+        let mut names = std::collections::BTreeSet::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let page = self
+                .call(RateClass::Lambda, || {
+                    self.lambda.list_functions(marker.clone())
+                })
+                .await
+                .map_err(|source| Error::Aws {
+                    step: "listing Lambda functions".into(),
+                    source,
+                })?;
+            names.extend(page.functions.into_iter().map(|f| f.name));
+            match page.next_marker {
+                Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
+                _ => break,
+            }
+        }
         let api = match api_id {
             Some(id) => match self
                 .call(RateClass::GatewayRead, || self.gateway.get_rest_api(id))

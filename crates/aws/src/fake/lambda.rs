@@ -270,7 +270,7 @@ impl Account {
 
     pub(crate) fn function(&self, name_or_arn: &str) -> Result<&StoredFunction> {
         let name = name_of(name_or_arn)?;
-        self.functions.get(&name).ok_or_else(|| {
+        self.functions.get(&name).map(|f| &**f).ok_or_else(|| {
             Error::not_found(format!("Function not found: {}", self.function_arn(&name)))
         })
     }
@@ -356,14 +356,14 @@ impl Account {
         };
         self.functions.insert(
             req.name.clone(),
-            StoredFunction {
+            Arc::new(StoredFunction {
                 info: info.clone(),
                 zip: Arc::new(req.zip.clone()),
                 tags: req.tags.clone(),
                 timeout_seconds: timeout,
                 memory_mb: memory,
                 policy: Vec::new(),
-            },
+            }),
         );
         Ok(info)
     }
@@ -377,7 +377,7 @@ impl Account {
             return Err(validation("", "principal", "Member must not be empty"));
         }
         let name = self.function(&req.function_name)?.info.name.clone();
-        let function = self.functions.get_mut(&name).expect("looked up above");
+        let function = Arc::make_mut(self.functions.get_mut(&name).expect("looked up above"));
         if function.policy.iter().any(|s| s.sid == req.statement_id) {
             return Err(Error::conflict(format!(
                 "The statement id ({}) provided already exists. Please provide a new statement id, or remove the existing statement.",

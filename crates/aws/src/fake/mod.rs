@@ -46,8 +46,11 @@ pub(crate) struct Account {
     pub region: String,
     pub account_id: String,
     pub next_id: u64,
-    pub apis: BTreeMap<String, StoredApi>,
-    pub functions: BTreeMap<String, lambda::StoredFunction>,
+    /// Shared so that copying the account for a mutating call copies only pointers; an entry
+    /// is cloned when a call changes it (`Arc::make_mut`).
+    pub apis: BTreeMap<String, Arc<StoredApi>>,
+    /// Shared likewise.
+    pub functions: BTreeMap<String, Arc<lambda::StoredFunction>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -157,7 +160,7 @@ impl Account {
     }
 
     fn api(&self, api_id: &str) -> Result<&StoredApi> {
-        self.apis.get(api_id).ok_or_else(|| {
+        self.apis.get(api_id).map(|a| &**a).ok_or_else(|| {
             Error::not_found(format!(
                 "Invalid API identifier specified {}:{api_id}",
                 self.account_id
@@ -220,13 +223,13 @@ impl Account {
         };
         self.apis.insert(
             id,
-            StoredApi {
+            Arc::new(StoredApi {
                 api: api.clone(),
                 resources,
                 definition: Some(parsed.definition),
                 deployments: Vec::new(),
                 stages: BTreeMap::new(),
-            },
+            }),
         );
         Ok(RestApi {
             warnings: parsed.warnings,
@@ -252,7 +255,7 @@ impl Account {
             }
         };
         let resources = self.build_resources(paths, &existing);
-        let stored = self.apis.get_mut(&req.api_id).expect("checked above");
+        let stored = Arc::make_mut(self.apis.get_mut(&req.api_id).expect("checked above"));
         stored.resources = resources;
         stored.definition = Some(parsed.definition);
         stored.api.name = parsed.name;
@@ -296,7 +299,7 @@ impl Account {
             )));
         }
         let id = self.new_id();
-        let stored = self.apis.get_mut(api_id).expect("checked above");
+        let stored = Arc::make_mut(self.apis.get_mut(api_id).expect("checked above"));
         let deployment = Deployment {
             id: id.clone(),
             stage: stage.to_string(),
