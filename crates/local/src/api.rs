@@ -243,6 +243,11 @@ impl LocalApi {
         &self.api_id
     }
 
+    /// The account.
+    pub fn account(&self) -> &FakeAws {
+        &self.account
+    }
+
     /// The options.
     pub fn options(&self) -> &LocalOptions {
         &self.options

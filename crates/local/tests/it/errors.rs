@@ -56,10 +56,7 @@ async fn api(lang: Lang) -> (LocalApi, tempfile::TempDir) {
     let spec =
         json!({"swagger": "2.0", "info": {"title": "errors", "version": "1"}, "paths": paths});
     let api_id = import(&aws, &spec).await;
-    local_with(&aws, &api_id, |o| {
-        o.with_timeout(Duration::from_millis(1500))
-    })
-    .await
+    local(&aws, &api_id).await
 }
 
 async fn errors(lang: Lang) {
@@ -88,8 +85,21 @@ async fn errors(lang: Lang) {
     assert_eq!(body["errorMessage"], message, "{body}");
     assert_eq!(body["errorType"], kind, "{body}");
 
+    // A short timeout for the sleeper (a separate LocalApi over the same account).
+    let short = LocalApi::new(
+        api.account().clone(),
+        api.api_id(),
+        api.options()
+            .clone()
+            .with_timeout(Duration::from_millis(1500)),
+    )
+    .await
+    .unwrap();
     let started = std::time::Instant::now();
-    let r = get("/sleep/1").await.unwrap();
+    let r = short
+        .invoke(HttpRequest::new("GET", "/sleep/1"))
+        .await
+        .unwrap();
     assert_eq!(
         (r.status, json_body(&r)),
         (504, json!({"message": "Endpoint request timed out"}))

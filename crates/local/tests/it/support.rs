@@ -119,7 +119,9 @@ pub async fn local_with(
     f: impl FnOnce(LocalOptions) -> LocalOptions,
 ) -> (LocalApi, tempfile::TempDir) {
     let cache = tempfile::tempdir().unwrap();
+    // Generous: a loaded machine must not turn a slow start into a 504.
     let options = f(LocalOptions::new(cache.path())
+        .with_timeout(Duration::from_secs(20))
         .with_node(node())
         .with_python(python())
         .with_max_processes(2));
