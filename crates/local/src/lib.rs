@@ -66,6 +66,27 @@
 //! # let _ = std::fs::remove_dir_all(&cache);
 //! # Ok(()) }
 //! ```
+//!
+//! # Where it differs from AWS
+//!
+//! - A function that runs past [`LocalOptions::timeout`] is killed and the request answers
+//!   504, as API Gateway does when its integration timeout ends first. (On AWS a Lambda
+//!   timeout shorter than that is a function error, `Task timed out`, mapped like any other.)
+//! - A process that ends without a result (`process.exit(3)`, `os._exit(3)`, a fatal error)
+//!   answers 502. (On AWS a non-proxy integration sees `Runtime.ExitError` as a function
+//!   error.)
+//! - `selectionPattern`s are read with the `regex` crate: Java-only syntax (look-around,
+//!   back-references) matches nothing. As on AWS, the pattern must match the whole error
+//!   message and `.` does not match a line break; a successful result is matched as the
+//!   empty string, so `.*` also selects successes while `.+` does not.
+//! - Functions run with the user's rights and environment (plus Lambda's variables such as
+//!   `AWS_LAMBDA_FUNCTION_NAME`), in the code's folder; there is no sandbox and no memory
+//!   limit. Only stored (uncompressed) zip entries can be read, which is what lambda-sync
+//!   writes.
+//! - Binary media types are not modelled: a proxy event carries a body that is not UTF-8 in
+//!   base64 (`isBase64Encoded: true`); a mapping template sees it as lossy UTF-8 text.
+//! - A [`LocalApi`] is a snapshot of the API's resources; build a new one when the definition
+//!   changes (the functions' code is read at each request).
 #![deny(missing_docs)]
 
 mod api;
