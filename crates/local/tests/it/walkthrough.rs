@@ -13,14 +13,27 @@ use crate::support::*;
 
 #[tokio::test]
 async fn petstore_walkthrough() {
-    bounded(async {
+    bounded(walkthrough(None)).await;
+}
+
+#[tokio::test]
+async fn petstore_walkthrough_python() {
+    bounded(walkthrough(Some("python3.13"))).await;
+}
+
+async fn walkthrough(runtime: Option<&str>) {
+    {
         let spec = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../docs/examples/petstore.yaml"
         );
         let doc = lambda_sync_spec::load_path(spec).unwrap().document;
         let account = FakeAws::default();
-        let settings = Config::default().resolve(Target::Local).unwrap();
+        let config = Config {
+            runtime: runtime.map(str::to_string),
+            ..Config::default()
+        };
+        let settings = config.resolve(Target::Local).unwrap();
         let engine = Engine::new(
             settings,
             Arc::new(account.clone()),
@@ -107,6 +120,8 @@ async fn petstore_walkthrough() {
                 .status,
             403
         );
-    })
-    .await;
+        if let Some(runtime) = runtime {
+            assert_eq!(info.runtime.as_deref(), Some(runtime));
+        }
+    }
 }
