@@ -162,6 +162,7 @@ struct Bundler<'a> {
     assigned: HashMap<(PathBuf, String), String>,
     queue: VecDeque<Pending>,
     inlined: usize,
+    suffixes: HashMap<(&'static [&'static str], String), usize>,
 }
 
 /// Reports external references without resolving them (external refs turned off).
@@ -219,6 +220,7 @@ pub(crate) fn bundle(
         assigned: HashMap::new(),
         queue: VecDeque::new(),
         inlined: 0,
+        suffixes: HashMap::new(),
     };
     let root = doc.value_mut();
     for site in sites.iter().cloned() {
@@ -368,10 +370,15 @@ impl Bundler<'_> {
         let base_name = sanitize_name(&raw_name);
         let map = ensure_object(root, section);
         let mut name = base_name.clone();
-        let mut n = 2;
+        // The next suffix to try for this name, so that many values of one name do not
+        // probe `_2`, `_3`, ... from the start each time.
+        let next = self
+            .suffixes
+            .entry((section, base_name.clone()))
+            .or_insert(2);
         while map.contains_key(&name) {
-            name = format!("{base_name}_{n}");
-            n += 1;
+            name = format!("{base_name}_{next}");
+            *next += 1;
         }
         map.insert(name.clone(), Value::Null);
         let slot = pointer::from_tokens(section.iter().copied().chain([name.as_str()]));

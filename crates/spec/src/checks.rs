@@ -66,34 +66,35 @@ fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {
             .into_iter()
             .map(|n| n.trim_end_matches('+'))
             .collect();
+        let declared: HashSet<&str> = op
+            .parameters_in(ParameterLocation::Path)
+            .map(|p| p.name)
+            .collect();
+        let template_set: HashSet<&str> = template.iter().copied().collect();
+        let mut capped = Capped::new("undeclared-path-parameter", &op.pointer);
         for name in &template {
-            if !op
-                .parameters
-                .iter()
-                .any(|p| p.location == ParameterLocation::Path && p.name == *name)
-            {
-                diags.push(Diagnostic::error(
-                    "undeclared-path-parameter",
-                    op.pointer.clone(),
+            if !declared.contains(name) {
+                capped.push(diags, op.pointer.clone(), || {
                     format!(
                         "{} {}: the path has `{{{name}}}` but no `in: path` parameter named `{name}` is declared; add one with `required: true`",
                         op.method, op.path
-                    ),
-                ));
+                    )
+                });
             }
         }
+        capped.finish(diags, "path template names have no `in: path` parameter");
+        let mut capped = Capped::new("unused-path-parameter", &op.pointer);
         for p in op.parameters_in(ParameterLocation::Path) {
-            if !template.contains(&p.name) {
-                diags.push(Diagnostic::error(
-                    "unused-path-parameter",
-                    p.pointer.clone(),
+            if !template_set.contains(p.name) {
+                capped.push(diags, p.pointer.clone(), || {
                     format!(
                         "{} {}: path parameter `{}` does not appear in the path; remove it or add `{{{}}}` to the path",
                         op.method, op.path, p.name, p.name
-                    ),
-                ));
+                    )
+                });
             }
         }
+        capped.finish(diags, "path parameters do not appear in the path");
     }
     // The same name and location declared twice in one `parameters` list.
     let Some(paths) = doc.value().get("paths").and_then(Value::as_object) else {
@@ -121,6 +122,7 @@ fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {
                 continue;
             };
             let mut seen: HashMap<(String, String), usize> = HashMap::new();
+            let mut capped = Capped::new("duplicate-parameter", &list_pointer);
             for (i, raw) in items.iter().enumerate() {
                 let Some((p, _)) = doc.deref(raw) else {
                     continue;
@@ -137,17 +139,58 @@ fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {
                     (name.to_string(), loc.to_string())
                 };
                 if let Some(first) = seen.get(&key) {
-                    diags.push(Diagnostic::error(
-                        "duplicate-parameter",
-                        format!("{list_pointer}/{i}"),
+                    capped.push(diags, format!("{list_pointer}/{i}"), || {
                         format!(
                             "parameter `{name}` (in: {loc}) is declared twice in this list (first at {list_pointer}/{first}); remove one"
-                        ),
-                    ));
+                        )
+                    });
                 } else {
                     seen.insert(key, i);
                 }
             }
+            capped.finish(diags, "parameters are declared twice in this list");
+        }
+    }
+}
+
+/// At most this many diagnostics of one rule for one operation (or one parameter list); the
+/// rest are counted in one more. Each diagnostic names its operation (whose path can be long),
+/// so a hostile definition with thousands of problems in one operation cannot make the
+/// diagnostics grow with the product of the two.
+const MAX_PER_PLACE: usize = 10;
+
+struct Capped<'a> {
+    rule: &'static str,
+    place: &'a str,
+    count: usize,
+}
+
+impl<'a> Capped<'a> {
+    fn new(rule: &'static str, place: &'a str) -> Self {
+        Capped {
+            rule,
+            place,
+            count: 0,
+        }
+    }
+
+    fn push(&mut self, diags: &mut Vec<Diagnostic>, at: String, message: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.count <= MAX_PER_PLACE {
+            diags.push(Diagnostic::error(self.rule, at, message()));
+        }
+    }
+
+    fn finish(self, diags: &mut Vec<Diagnostic>, what: &str) {
+        if self.count > MAX_PER_PLACE {
+            diags.push(Diagnostic::error(
+                self.rule,
+                self.place,
+                format!(
+                    "{} more {what} (only the first {MAX_PER_PLACE} are listed)",
+                    self.count - MAX_PER_PLACE
+                ),
+            ));
         }
     }
 }

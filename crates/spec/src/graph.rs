@@ -24,11 +24,19 @@ pub struct SchemaGraph {
     pub edges: Vec<Vec<Edge>>,
 }
 
+/// The most schema names a [`Cycle`] lists. A hostile definition can have thousands of long
+/// cycles; listing every schema of each would take time and memory that grow with their product.
+pub const MAX_CYCLE_NAMES: usize = 64;
+
 /// A cycle among named schemas, found by a depth-first search in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cycle {
-    /// The schemas on the cycle, starting with the one the closing reference points at.
+    /// The schemas on the cycle, starting with the one the closing reference points at and
+    /// ending with the one that holds it. A cycle of more than [`MAX_CYCLE_NAMES`] schemas
+    /// lists the first `MAX_CYCLE_NAMES - 1` and the last; [`Cycle::len`] is its full length.
     pub names: Vec<String>,
+    /// How many schemas are on the cycle.
+    pub len: usize,
     /// Pointer to the object holding the `$ref` that closes the cycle (the back edge). Removing
     /// every back edge leaves a graph without cycles.
     pub back_edge: String,
@@ -96,6 +104,8 @@ impl SchemaGraph {
         }
         let n = self.names.len();
         let mut state = vec![State::New; n];
+        // Where each schema is on the search stack, while it is on it.
+        let mut depth_of = vec![0usize; n];
         let mut out = Vec::new();
         for start in 0..n {
             if state[start] != State::New {
@@ -104,24 +114,32 @@ impl SchemaGraph {
             // (node, next edge index)
             let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
             state[start] = State::OnStack;
+            depth_of[start] = 0;
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
                 if let Some(edge) = self.edges[node].get(*next) {
                     *next += 1;
                     match state[edge.to] {
                         State::New => {
                             state[edge.to] = State::OnStack;
+                            depth_of[edge.to] = stack.len();
                             stack.push((edge.to, 0));
                         }
                         State::OnStack => {
-                            let pos = stack
-                                .iter()
-                                .position(|&(v, _)| v == edge.to)
-                                .expect("on stack");
-                            out.push(Cycle {
-                                names: stack[pos..]
+                            let on_cycle = &stack[depth_of[edge.to]..];
+                            let names = if on_cycle.len() <= MAX_CYCLE_NAMES {
+                                on_cycle.iter().collect::<Vec<_>>()
+                            } else {
+                                on_cycle[..MAX_CYCLE_NAMES - 1]
                                     .iter()
+                                    .chain(on_cycle.last())
+                                    .collect()
+                            };
+                            out.push(Cycle {
+                                names: names
+                                    .into_iter()
                                     .map(|&(v, _)| self.names[v].clone())
                                     .collect(),
+                                len: on_cycle.len(),
                                 back_edge: edge.pointer.clone(),
                                 from: self.names[node].clone(),
                                 to: self.names[edge.to].clone(),

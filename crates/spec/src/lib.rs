@@ -57,7 +57,7 @@ mod views;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::{Document, Format, SpecVersion, to_text, write_atomic};
 pub use error::{Error, Result};
-pub use graph::{Cycle, Edge, SchemaGraph};
+pub use graph::{Cycle, Edge, MAX_CYCLE_NAMES, SchemaGraph};
 pub use load::{Loaded, Loader, load_bytes, load_path, load_str, output_format};
 pub use parse::{MAX_DEPTH, decode, parse, parse_json, parse_yaml};
 pub use refs::{RefSite, collect_refs, collect_refs_at};

@@ -342,6 +342,10 @@ impl Document {
         op: &'a Value,
     ) -> Operation<'a> {
         let mut parameters: Vec<Parameter<'a>> = Vec::new();
+        // (name, location) → index in `parameters`: the operation's own win over the path
+        // item's, in linear time however long the lists are.
+        let mut seen: std::collections::HashMap<(&str, ParameterLocation), usize> =
+            std::collections::HashMap::new();
         let mut body = None;
         let lists = [
             (path_params, format!("{item_pointer}/parameters"), true),
@@ -406,15 +410,17 @@ impl Document {
                     from_path_item,
                     value,
                 };
-                if let Some(existing) = parameters
-                    .iter_mut()
-                    .find(|p| p.name == name && p.location == location)
-                {
-                    if existing.from_path_item && !from_path_item {
-                        *existing = param;
+                match seen.entry((name, location)) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        let existing = &mut parameters[*e.get()];
+                        if existing.from_path_item && !from_path_item {
+                            *existing = param;
+                        }
                     }
-                } else {
-                    parameters.push(param);
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(parameters.len());
+                        parameters.push(param);
+                    }
                 }
             }
         }

@@ -363,3 +363,112 @@ fn duplicate_keys_are_errors_at_the_second_key() {
         "/p100"
     );
 }
+
+#[test]
+fn aliases_cannot_nest_past_the_limit() {
+    // Each alias adds a level: an anchor 100 deep used 50 levels down is 150 deep.
+    let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    let nested = format!("{}*a{}", "[".repeat(50), "]".repeat(50));
+    let text = format!(
+        "openapi: 3.0.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-a: &a {deep}\nx-b: {nested}\n"
+    );
+    let err = load_str(&text).unwrap_err();
+    assert!(
+        err.to_string().contains("nesting is deeper than 128"),
+        "{err}"
+    );
+    // The same through the merge-key route.
+    let text = format!("{text}x-m: {{<<: {{k: 1}}}}\n");
+    let err = load_str(&text).unwrap_err();
+    assert!(
+        err.to_string().contains("nesting is deeper than 128"),
+        "{err}"
+    );
+}
+
+/// Shapes that cost quadratic time in a naive loader: an operation with 20,000 parameters, a
+/// path with 20,000 template names, and 5,000 external schemas of one name.
+#[test]
+fn hostile_shapes_load() {
+    let n = 20_000;
+    for (path, params) in [(n, 1), (1, n)] {
+        let path: String = (0..path).map(|i| format!("/{{p{i}}}")).collect();
+        let params: Vec<serde_json::Value> = (0..params)
+            .map(|i| serde_json::json!({"name": format!("p{}", i + 1), "in": "path", "required": true, "type": "string"}))
+            .collect();
+        let count = params.len();
+        let doc = serde_json::json!({
+            "swagger": "2.0", "info": {"title": "t", "version": "1"},
+            "paths": {path: {"get": {"parameters": params, "responses": {}}}}
+        });
+        let loaded = load_str(&doc.to_string()).unwrap();
+        // Ten diagnostics of a rule per operation, then one that counts the rest.
+        let d = &loaded.diagnostics;
+        let rule = if count == 1 {
+            "undeclared-path-parameter"
+        } else {
+            "unused-path-parameter"
+        };
+        let other = if count == 1 {
+            "unused-path-parameter"
+        } else {
+            "undeclared-path-parameter"
+        };
+        assert_eq!(
+            d.iter().filter(|d| d.rule == rule).count(),
+            11,
+            "{:?}",
+            d.last()
+        );
+        assert_eq!(
+            d.iter().filter(|d| d.rule == other).count(),
+            usize::from(count > 1)
+        );
+        let more = if count == 1 {
+            "19989 more"
+        } else {
+            "19990 more"
+        };
+        assert!(
+            d.iter().any(|d| d.message.starts_with(more)),
+            "{:?}",
+            d.last()
+        );
+        assert_eq!(loaded.document.operations()[0].parameters.len(), count);
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let m = 5_000;
+    let ext: serde_json::Map<String, serde_json::Value> = (0..m)
+        .map(|i| {
+            (
+                format!("g{i}"),
+                serde_json::json!({"Pet": {"type": "string", "maxLength": i}}),
+            )
+        })
+        .collect();
+    std::fs::write(
+        dir.path().join("pets.json"),
+        serde_json::Value::Object(ext).to_string(),
+    )
+    .unwrap();
+    let refs: serde_json::Map<String, serde_json::Value> = (0..m)
+        .map(|i| {
+            (
+                format!("p{i}"),
+                serde_json::json!({"$ref": format!("pets.json#/g{i}/Pet")}),
+            )
+        })
+        .collect();
+    let main = serde_json::json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
+        "definitions": {"All": {"properties": refs}}
+    });
+    let main_path = dir.path().join("main.json");
+    std::fs::write(&main_path, main.to_string()).unwrap();
+    let loaded = load_path(&main_path).unwrap();
+    assert_eq!(loaded.diagnostics, vec![]);
+    let defs = loaded.document.value()["definitions"].as_object().unwrap();
+    assert_eq!(defs.len(), m + 1);
+    assert_eq!(defs[&format!("Pet_{m}")]["maxLength"], m - 1);
+}

@@ -147,7 +147,10 @@ fn a_chain_of_twenty_thousand_schemas_does_not_overflow() {
     let doc = doc_v2(Value::Object(defs));
     let cycles = doc.schema_cycles();
     assert_eq!(cycles.len(), 1);
-    assert_eq!(cycles[0].names.len(), n);
+    assert_eq!(cycles[0].len, n);
+    assert_eq!(cycles[0].names.len(), lambda_sync_spec::MAX_CYCLE_NAMES);
+    assert_eq!(cycles[0].names[0], "S0");
+    assert_eq!(cycles[0].names.last().unwrap(), &format!("S{}", n - 1));
     assert_eq!(cycles[0].from, format!("S{}", n - 1));
     assert_eq!(cycles[0].to, "S0");
     let comps = doc.schema_graph().cyclic_components();
@@ -184,4 +187,36 @@ fn openapi_3_schemas() {
     let names: Vec<_> = doc.schemas().iter().map(|s| s.name).collect();
     assert_eq!(names, ["Tree", "Leaf"]);
     assert_eq!(doc.schemas()[1].pointer, "/components/schemas/Leaf");
+}
+
+/// Every schema of a long chain also refers back to the first: as many cycles as schemas, each
+/// as long as the chain so far. Listing them stays linear in the size of the definition.
+#[test]
+fn many_long_cycles_stay_bounded() {
+    let n = 20_000;
+    let mut defs = serde_json::Map::new();
+    for i in 0..n {
+        let mut props = serde_json::Map::new();
+        props.insert("first".into(), r("S0"));
+        if i + 1 < n {
+            props.insert("next".into(), r(&format!("S{}", i + 1)));
+        }
+        defs.insert(format!("S{i}"), json!({"properties": props}));
+    }
+    let doc = doc_v2(Value::Object(defs));
+    let cycles = doc.schema_cycles();
+    assert_eq!(cycles.len(), n);
+    assert_eq!(cycles[0].names, ["S0"]);
+    assert_eq!(cycles[n - 1].len, n);
+    assert!(
+        cycles
+            .iter()
+            .all(|c| c.names.len() <= lambda_sync_spec::MAX_CYCLE_NAMES)
+    );
+    assert!(
+        cycles
+            .iter()
+            .all(|c| c.names.len() == c.len.min(lambda_sync_spec::MAX_CYCLE_NAMES))
+    );
+    assert_eq!(doc.schema_graph().cyclic_components().len(), 1);
 }
