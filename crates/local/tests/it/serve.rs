@@ -286,3 +286,55 @@ async fn only_loopback_unless_allowed() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn shutdown_ends_idle_keep_alive_connections() {
+    bounded(async {
+        let aws = FakeAws::default();
+        let api_id = import(&aws, &spec("/items/{id}")).await;
+        create(&aws, "getItem", Lang::Node, Lang::Node.echo()).await;
+        let (api, _cache) = local(&aws, &api_id).await;
+        let options = ServeOptions::new();
+        let listener = lambda_sync_local::bind("127.0.0.1:0".parse().unwrap(), &options)
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(lambda_sync_local::serve_listener(
+            ApiHandle::new(api),
+            listener,
+            options,
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        // Two requests on one kept-alive connection, which then stays open.
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        for id in ["1", "2"] {
+            let head = format!("GET /items/{id} HTTP/1.1\r\nHost: x\r\n\r\n");
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            let expected = format!("\"id\":\"{id}\"");
+            while !String::from_utf8_lossy(&seen).contains(&expected) {
+                let n = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buf))
+                    .await
+                    .expect("a response")
+                    .unwrap();
+                assert!(n > 0, "connection closed early");
+                seen.extend_from_slice(&buf[..n]);
+            }
+            assert!(seen.starts_with(b"HTTP/1.1 200"));
+        }
+        stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(10), server)
+            .await
+            .expect("the server stops despite the open connection")
+            .unwrap()
+            .unwrap();
+        let mut rest = Vec::new();
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut rest)).await;
+        assert!(n.is_ok(), "the connection was closed");
+    })
+    .await;
+}
