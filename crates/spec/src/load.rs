@@ -179,7 +179,21 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
             limit,
         });
     }
-    std::fs::read(path).map_err(io)
+    // The size the metadata gives can be wrong (a device such as /dev/zero says 0, a pipe has
+    // none, a file can grow): read at most one byte more than the limit.
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Loads a file with the default [`Loader`].

@@ -330,6 +330,17 @@ fn size_limit() {
             .load_path(&path)
             .is_ok()
     );
+    // A device whose size the metadata does not tell: reading stops after the limit.
+    if std::path::Path::new("/dev/zero").exists() {
+        let err = Loader::new()
+            .with_max_size(1 << 20)
+            .load_path("/dev/zero")
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::TooLarge { limit: 1048576, .. }),
+            "{err:?}"
+        );
+    }
 }
 
 #[test]
