@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod check;
 mod docs_cmds;
+mod local_cmds;
 mod output;
 mod sync;
 
@@ -27,6 +28,8 @@ Examples:
   lambda-sync push openapi.yaml --aws --region eu-west-1 \\
       --execution-role arn:aws:iam::123456789012:role/lambda-basic
   lambda-sync watch openapi.yaml                  push on every save
+  lambda-sync invoke openapi.yaml GET /user/user1 call the API on the local account
+  lambda-sync serve openapi.yaml --port 3000      serve it on http://127.0.0.1:3000
 
 Exit codes: 0 ok, 1 findings or a failed sync, 2 usage error or a definition that cannot be loaded.";
 
@@ -56,6 +59,10 @@ enum Command {
     Plan(sync::SyncArgs),
     /// Push the definition: create missing functions, import or update the API.
     Push(sync::SyncArgs),
+    /// Call one operation of the API on the local account (pushing the definition first).
+    Invoke(local_cmds::InvokeArgs),
+    /// Serve the whole API over HTTP on 127.0.0.1, reloading on every save.
+    Serve(local_cmds::ServeArgs),
     /// Push now and on every save.
     Watch {
         #[command(flatten)]
@@ -73,7 +80,11 @@ fn main() -> ExitCode {
         Command::Compat(args) => docs_cmds::compat(args),
         Command::Render(args) => docs_cmds::render(args),
         Command::Stubs(args) => docs_cmds::stubs(args),
-        Command::Plan(args) | Command::Push(args) | Command::Watch { args, .. } => {
+        Command::Plan(_)
+        | Command::Push(_)
+        | Command::Watch { .. }
+        | Command::Invoke(_)
+        | Command::Serve(_) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
@@ -86,9 +97,12 @@ fn main() -> ExitCode {
             };
             runtime.block_on(async {
                 match &cli.command {
-                    Command::Plan(_) => sync::plan(args).await,
-                    Command::Watch { exit_after, .. } => sync::watch(args, *exit_after).await,
-                    _ => sync::push(args).await,
+                    Command::Plan(args) => sync::plan(args).await,
+                    Command::Watch { args, exit_after } => sync::watch(args, *exit_after).await,
+                    Command::Invoke(args) => local_cmds::invoke(args).await,
+                    Command::Serve(args) => local_cmds::serve(args).await,
+                    Command::Push(args) => sync::push(args).await,
+                    _ => unreachable!("handled above"),
                 }
             })
         }

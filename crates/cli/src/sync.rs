@@ -521,3 +521,43 @@ impl Progress for Bar {
         }
     }
 }
+
+/// Pushes to the local account without printing a report (for `invoke` and `serve`): the
+/// account and the API id, or the exit code when the push failed (its error is printed).
+pub async fn quiet_push(
+    args: &SyncArgs,
+    doc: &Document,
+) -> anyhow::Result<Result<(FakeAws, String), u8>> {
+    let account = Account::open(args, false).await?;
+    let recorded = account.recorded_api_id()?;
+    let result = account
+        .engine
+        .push_and_write_back(doc, recorded.as_deref(), &args.spec)
+        .await;
+    let (report, error) = match result {
+        Ok(r) => (r, None),
+        Err(f) => (f.report, Some(f.error)),
+    };
+    account.record(&report, doc, args)?;
+    if let Some(e) = error {
+        eprintln!(
+            "error: pushing {} to the local account: {e}",
+            args.spec.display()
+        );
+        return Ok(Err(EXIT_FINDINGS));
+    }
+    if let Some(why) = &report.skipped {
+        eprintln!("error: nothing was pushed ({why}); invoke and serve need a pushed API");
+        return Ok(Err(EXIT_USAGE));
+    }
+    if !report.functions_created.is_empty() {
+        eprintln!(
+            "pushed {}: {} function(s) created",
+            args.spec.display(),
+            report.functions_created.len()
+        );
+    }
+    let (fake, _) = account.local.expect("the local account");
+    let api_id = report.api_id.expect("a successful push has an API id");
+    Ok(Ok((fake, api_id)))
+}

@@ -331,3 +331,151 @@ fn watch_pushes_on_start() {
     );
     assert!(Path::new(&t.path(".lambda-sync/account.json")).is_file());
 }
+
+#[test]
+fn the_reference_walkthrough_with_invoke() {
+    // Push the pet store, edit getUserByName to return the user name, call GET /user/user1.
+    let t = TestCommand::new();
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/petstore.yaml"
+    ))
+    .unwrap();
+    t.write("petstore.yaml", &spec);
+    let first = t.json(&[
+        "invoke",
+        "petstore.yaml",
+        "GET",
+        "/user/user1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(first["status"], 200);
+    assert_eq!(first["function"], "getUserByName");
+    let dir = t.path(".lambda-sync/functions/getUserByName");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let code = std::fs::read_to_string(&file).unwrap();
+    let edited = code.replace(
+        "return { message: \"created by lambda-sync\" };",
+        "return { message: \"created by lambda-sync\", username: event.username };",
+    );
+    assert_ne!(code, edited, "the stub has the placeholder return:\n{code}");
+    std::fs::write(&file, edited).unwrap();
+    let out = t.run_ok(&["invoke", "petstore.yaml", "GET", "/user/user1"]);
+    let body: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(body["username"], "user1");
+    // An unknown route is API Gateway's 403.
+    let r = t.json(&[
+        "invoke",
+        "petstore.yaml",
+        "GET",
+        "/nowhere",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r["status"], 403);
+    assert_eq!(r["body"], "{\"message\":\"Missing Authentication Token\"}");
+}
+
+#[test]
+fn serve_answers_over_http_and_reloads() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+        .args(["serve", "pets.yaml", "--port", "0"])
+        .current_dir(t.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut child = Kill(child);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line.trim().rsplit("http://").next().unwrap().to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "{line}");
+    let get = |path: &str| -> String {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    let r = get("/pets/42");
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    assert!(r.contains("created by lambda-sync"), "{r}");
+    assert!(get("/cats").starts_with("HTTP/1.1 403"));
+    // Add an operation: the server pushes and reloads it.
+    let more = format!(
+        "{PETS}  /owners:\n    get:\n      operationId: listOwners\n      responses:\n        \"200\":\n          description: ok\n"
+    );
+    t.write("pets.yaml", &more);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if get("/owners").starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new operation was not served within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = child.0.kill();
+}
+
+#[test]
+fn watch_pushes_again_on_save() {
+    use std::time::{Duration, Instant};
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+        .args(["watch", "pets.yaml", "--exit-after", "2"])
+        .current_dir(t.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first push, then save a change.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !t.path(".lambda-sync/state.json").exists() {
+        assert!(Instant::now() < deadline, "no first push");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let more = format!(
+        "{PETS}  /owners:\n    get:\n      operationId: listOwners\n      responses:\n        \"200\":\n          description: ok\n"
+    );
+    t.write("pets.yaml", &more);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let account = t.account();
+    assert!(
+        account["functions"].get("listOwners").is_some(),
+        "the save was pushed"
+    );
+}

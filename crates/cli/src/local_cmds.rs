@@ -1,0 +1,242 @@
+//! `lambda-sync invoke` and `serve`: call the synced API on the local account.
+
+use crate::output::OutputFormat;
+use crate::sync::{SyncArgs, load_spec, quiet_push};
+use crate::{EXIT_OK, EXIT_USAGE};
+use anyhow::{Context, bail};
+use lambda_sync_local::{ApiHandle, HttpRequest, LocalApi, LocalOptions, ServeOptions};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+/// Arguments of `invoke`.
+#[derive(Debug, clap::Args)]
+pub struct InvokeArgs {
+    #[command(flatten)]
+    pub sync: SyncArgs,
+    /// HTTP method (GET, POST, ...).
+    pub method: String,
+    /// Path, optionally with a query string (`/user/user1?verbose=true`).
+    pub path: String,
+    /// A query parameter `name=value` (repeatable).
+    #[arg(long = "query", value_name = "NAME=VALUE")]
+    pub query: Vec<String>,
+    /// A header `name:value` (repeatable).
+    #[arg(long = "header", value_name = "NAME:VALUE")]
+    pub header: Vec<String>,
+    /// The request body (JSON or text); `@FILE` reads it from a file.
+    #[arg(long)]
+    pub data: Option<String>,
+    /// Function timeout in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub sync: SyncArgs,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Function timeout in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+}
+
+fn options(state: &Path, timeout: u64) -> LocalOptions {
+    LocalOptions::new(state.join("cache"))
+        .with_functions_dir(state.join("functions"))
+        .with_timeout(Duration::from_secs(timeout.max(1)))
+}
+
+/// Pushes the definition to the local account and opens its API.
+async fn open(args: &SyncArgs, timeout: u64) -> anyhow::Result<Result<LocalApi, u8>> {
+    if args.aws {
+        bail!("invoke and serve run the API on the local account; drop --aws");
+    }
+    let doc = match load_spec(&args.spec, args.format) {
+        Ok(d) => d,
+        Err(code) => return Ok(Err(code)),
+    };
+    let (fake, api_id) = match quiet_push(args, &doc).await? {
+        Ok(v) => v,
+        Err(code) => return Ok(Err(code)),
+    };
+    let api = LocalApi::new(fake, api_id, options(&args.state, timeout)).await?;
+    Ok(Ok(api))
+}
+
+/// Runs `invoke`.
+pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
+    let api = match open(&args.sync, args.timeout).await? {
+        Ok(api) => api,
+        Err(code) => return Ok(code),
+    };
+    let mut request = HttpRequest::from_target(args.method.to_ascii_uppercase(), &args.path);
+    for q in &args.query {
+        let (k, v) = match lambda_sync_local::parse_query_arg(q) {
+            Ok(kv) => kv,
+            Err(e) => {
+                eprintln!("error: --query {q}: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        };
+        request = request.with_query(k, v);
+    }
+    for h in &args.header {
+        let (k, v) = match lambda_sync_local::parse_header_arg(h) {
+            Ok(kv) => kv,
+            Err(e) => {
+                eprintln!("error: --header {h}: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        };
+        request = request.with_header(k, v);
+    }
+    if let Some(data) = &args.data {
+        let body = match data.strip_prefix('@') {
+            Some(file) => std::fs::read(file).with_context(|| format!("reading {file}"))?,
+            None => data.clone().into_bytes(),
+        };
+        if request.header("content-type").is_none() {
+            request = request.with_header("Content-Type", "application/json");
+        }
+        request = request.with_body(body);
+    }
+    let response = api.invoke(request).await?;
+    match args.sync.format {
+        OutputFormat::Json => {
+            let v = serde_json::json!({
+                "status": response.status,
+                "headers": response.headers,
+                "body": response.body_text(),
+                "function": response.function,
+                "logs": response.logs,
+            });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        OutputFormat::Text => {
+            eprintln!("HTTP {}", response.status);
+            for (k, v) in &response.headers {
+                eprintln!("{k}: {v}");
+            }
+            if !response.logs.is_empty() {
+                eprintln!(
+                    "--- log of {} ---",
+                    response.function.as_deref().unwrap_or("the function")
+                );
+                eprint!("{}", response.logs);
+                if !response.logs.ends_with('\n') {
+                    eprintln!();
+                }
+                eprintln!("---");
+            }
+            let mut out = std::io::stdout().lock();
+            out.write_all(&response.body)?;
+            if !response.body.ends_with(b"\n") {
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Runs `serve`: the whole API over HTTP on 127.0.0.1, re-pushed and reloaded when the
+/// definition or its config changes; edited function code is used on the next request.
+pub async fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
+    use notify::{RecursiveMode, Watcher};
+    let api = match open(&args.sync, args.timeout).await? {
+        Ok(api) => api,
+        Err(code) => return Ok(code),
+    };
+    let handle = ApiHandle::new(api);
+    let options = ServeOptions::new().with_on_request(|r| {
+        eprintln!(
+            "{} {} -> {}{} ({} ms)",
+            r.method,
+            r.target,
+            r.status,
+            r.function
+                .as_deref()
+                .map(|f| format!(" [{f}]"))
+                .unwrap_or_default(),
+            r.elapsed.as_millis()
+        );
+        if !r.logs.is_empty() {
+            for line in r.logs.lines() {
+                eprintln!("  | {line}");
+            }
+        }
+        if let Some(e) = &r.error {
+            eprintln!("  ! {e}");
+        }
+    });
+    let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let listener = lambda_sync_local::bind(addr, &options).await?;
+    let bound = listener.local_addr()?;
+    println!("serving {} on http://{bound}", args.sync.spec.display());
+    std::io::stdout().flush()?;
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        if let Ok(ev) = ev {
+            if ev.kind.is_modify() || ev.kind.is_create() {
+                let _ = tx.send(ev.paths);
+            }
+        }
+    })?;
+    let dir = args
+        .sync
+        .spec
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    watcher.watch(dir, RecursiveMode::NonRecursive)?;
+    let spec_name = args.sync.spec.file_name().map(|n| n.to_os_string());
+    let reload_handle = handle.clone();
+    // The reload loop runs beside the server in this task (not spawned): it ends when the
+    // server does.
+    let reload = async {
+        while let Some(paths) = rx.recv().await {
+            let relevant = paths.iter().any(|p| {
+                let name = p.file_name().map(|n| n.to_os_string());
+                name == spec_name
+                    || name.as_deref() == Some(std::ffi::OsStr::new(lambda_sync::CONFIG_FILE_NAME))
+            });
+            if !relevant {
+                continue;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            while rx.try_recv().is_ok() {}
+            match open(&args.sync, args.timeout).await {
+                Ok(Ok(api)) => {
+                    reload_handle.replace(api);
+                    eprintln!(
+                        "[serve] {} changed: pushed and reloaded",
+                        args.sync.spec.display()
+                    );
+                }
+                Ok(Err(code)) => eprintln!(
+                    "[serve] reload failed (exit {code}); still serving the previous version"
+                ),
+                Err(e) => {
+                    eprintln!("[serve] reload failed: {e:#}; still serving the previous version")
+                }
+            }
+        }
+    };
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let server = lambda_sync_local::serve_listener(handle, listener, options, shutdown);
+    tokio::select! {
+        r = server => r?,
+        () = reload => {}
+    }
+    drop(watcher);
+    eprintln!("stopped");
+    Ok(EXIT_OK)
+}
