@@ -182,10 +182,10 @@ pub async fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-        if let Ok(ev) = ev {
-            if ev.kind.is_modify() || ev.kind.is_create() {
-                let _ = tx.send(ev.paths);
-            }
+        if let Ok(ev) = ev
+            && (ev.kind.is_modify() || ev.kind.is_create())
+        {
+            let _ = tx.send(ev.paths);
         }
     })?;
     let dir = args

@@ -442,10 +442,10 @@ pub async fn watch(args: &SyncArgs, exit_after: Option<usize>) -> anyhow::Result
     use notify::{RecursiveMode, Watcher};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-        if let Ok(ev) = ev {
-            if ev.kind.is_modify() || ev.kind.is_create() || ev.kind.is_remove() {
-                let _ = tx.send(ev.paths);
-            }
+        if let Ok(ev) = ev
+            && (ev.kind.is_modify() || ev.kind.is_create() || ev.kind.is_remove())
+        {
+            let _ = tx.send(ev.paths);
         }
     })?;
     let dir = args

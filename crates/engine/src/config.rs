@@ -202,15 +202,15 @@ impl Config {
                 format!("`{region}` is not an AWS region name (like `us-east-1` or `eu-west-2`)"),
             ));
         }
-        if let Some(role) = &self.execution_role {
-            if role_account(role).is_none() {
-                return Err(bad(
-                    "execution_role",
-                    format!(
-                        "`{role}` is not an IAM role ARN; it looks like `arn:aws:iam::123456789012:role/lambda-basic-execution`"
-                    ),
-                ));
-            }
+        if let Some(role) = &self.execution_role
+            && role_account(role).is_none()
+        {
+            return Err(bad(
+                "execution_role",
+                format!(
+                    "`{role}` is not an IAM role ARN; it looks like `arn:aws:iam::123456789012:role/lambda-basic-execution`"
+                ),
+            ));
         }
         let account_id = match (&self.account_id, &self.execution_role, target) {
             (Some(a), _, _) => a.clone(),
@@ -229,41 +229,40 @@ impl Config {
                 format!("`{account_id}` is not an AWS account id (12 digits)"),
             ));
         }
-        if let (Some(role), Some(explicit)) = (&self.execution_role, &self.account_id) {
-            if role_account(role) != Some(explicit.as_str()) {
-                return Err(bad(
-                    "execution_role",
-                    format!(
-                        "the role `{role}` belongs to another account than account_id `{explicit}`"
-                    ),
-                ));
-            }
+        if let (Some(role), Some(explicit)) = (&self.execution_role, &self.account_id)
+            && role_account(role) != Some(explicit.as_str())
+        {
+            return Err(bad(
+                "execution_role",
+                format!(
+                    "the role `{role}` belongs to another account than account_id `{explicit}`"
+                ),
+            ));
         }
-        if let Some(id) = &self.api_id {
-            if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(bad(
-                    "api_id",
-                    format!("`{id}` is not a REST API id (like `a1b2c3d4e5`)"),
-                ));
-            }
+        if let Some(id) = &self.api_id
+            && (id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return Err(bad(
+                "api_id",
+                format!("`{id}` is not a REST API id (like `a1b2c3d4e5`)"),
+            ));
         }
         let runtime = self
             .runtime
             .clone()
             .unwrap_or_else(|| lambda_sync_stubs::DEFAULT_RUNTIME.to_string());
         crate::prepare::check_runtime(&runtime).map_err(|message| bad("runtime", message))?;
-        if let Some(stage) = &self.stage {
-            if stage.is_empty()
+        if let Some(stage) = &self.stage
+            && (stage.is_empty()
                 || stage.len() > 128
                 || !stage
                     .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            {
-                return Err(bad(
-                    "stage",
-                    format!("`{stage}` is not a stage name (letters, digits, `-` and `_`)"),
-                ));
-            }
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        {
+            return Err(bad(
+                "stage",
+                format!("`{stage}` is not a stage name (letters, digits, `-` and `_`)"),
+            ));
         }
         if !(1..=32).contains(&self.concurrency) {
             return Err(bad(

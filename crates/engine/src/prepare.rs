@@ -220,10 +220,10 @@ fn desired_function(
 /// AWS-ready document with the API id recorded at the root.
 pub fn write_back_document(prepared: &Prepared, api_id: Option<&str>) -> Document {
     let mut doc = prepared.document.clone();
-    if let (Some(id), Some(obj)) = (api_id, doc.value_mut().as_object_mut()) {
-        if obj.get(API_ID_KEY).and_then(Value::as_str) != Some(id) {
-            obj.insert(API_ID_KEY.to_string(), Value::String(id.to_string()));
-        }
+    if let (Some(id), Some(obj)) = (api_id, doc.value_mut().as_object_mut())
+        && obj.get(API_ID_KEY).and_then(Value::as_str) != Some(id)
+    {
+        obj.insert(API_ID_KEY.to_string(), Value::String(id.to_string()));
     }
     doc
 }
