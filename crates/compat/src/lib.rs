@@ -59,6 +59,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod fxhash;
 mod graph;
 mod lint;
 mod names;

@@ -1,11 +1,12 @@
 //! Lint: every finding as a diagnostic, without changing anything.
 
+use crate::fxhash::FxHashMap;
 use crate::options::CompatOptions;
 use crate::rules::severity;
 use crate::{graph, names, walk};
 use lambda_sync_spec::{Diagnostic, Document, pointer};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// Reports every place API Gateway cannot import as it is, by rule, at its JSON Pointer, with
 /// line and column when the document was loaded from text, in document order. Nothing is
@@ -56,9 +57,8 @@ pub fn lint(doc: &Document, options: &CompatOptions) -> Vec<Diagnostic> {
                 severity("circular-ref"),
                 format!("{}/$ref", c.back_edge),
                 format!(
-                    "models with circular references cannot be imported by API Gateway: {} → {}; compat replaces this reference (from `{}` to `{}`) by `{{\"type\": \"object\"}}` and keeps it under the wrapper",
-                    c.names.join(" → "),
-                    c.names[0],
+                    "models with circular references cannot be imported by API Gateway: {}; compat replaces this reference (from `{}` to `{}`) by `{{\"type\": \"object\"}}` and keeps it under the wrapper",
+                    c.describe(),
                     c.from,
                     c.to
                 ),
@@ -73,20 +73,22 @@ pub fn lint(doc: &Document, options: &CompatOptions) -> Vec<Diagnostic> {
 /// Sorts diagnostics by where their pointers are in the document (pre-order, keys in document
 /// order). The walk follows a trie of the wanted pointers, so it visits only the branches that
 /// lead to a diagnostic and allocates nothing per node.
-pub(crate) fn sort_in_document_order(root: &Value, diags: &mut [Diagnostic]) {
+pub(crate) fn sort_in_document_order(root: &Value, diags: &mut Vec<Diagnostic>) {
     if diags.len() < 2 {
         return;
     }
-    // Trie of tokens; `terminal[n]` says whether node n is a wanted pointer.
-    let mut children: Vec<HashMap<String, usize>> = vec![HashMap::new()];
+    // Trie of (unescaped) tokens, borrowed from the pointers where no unescaping is needed.
+    let mut children: Vec<FxHashMap<Cow<'_, str>, usize>> = vec![FxHashMap::default()];
     let mut node_of: Vec<usize> = Vec::with_capacity(diags.len());
     for d in diags.iter() {
         let mut n = 0;
-        for tok in pointer::tokens(&d.pointer).unwrap_or_default() {
-            n = match children[n].get(&tok) {
+        let body = d.pointer.strip_prefix('/');
+        for tok in body.into_iter().flat_map(|b| b.split('/')) {
+            let tok = pointer::unescape(tok);
+            n = match children[n].get(tok.as_ref()) {
                 Some(&c) => c,
                 None => {
-                    children.push(HashMap::new());
+                    children.push(FxHashMap::default());
                     let c = children.len() - 1;
                     children[n].insert(tok, c);
                     c
@@ -99,6 +101,7 @@ pub(crate) fn sort_in_document_order(root: &Value, diags: &mut [Diagnostic]) {
     let mut next = 0;
     let mut stack: Vec<(&Value, usize)> = vec![(root, 0)];
     let mut kids: Vec<(&Value, usize)> = Vec::new();
+    let mut index = String::new();
     while let Some((v, n)) = stack.pop() {
         rank[n] = next;
         next += 1;
@@ -116,7 +119,10 @@ pub(crate) fn sort_in_document_order(root: &Value, diags: &mut [Diagnostic]) {
             }
             Value::Array(a) => {
                 for (i, c) in a.iter().enumerate() {
-                    if let Some(&cn) = children[n].get(i.to_string().as_str()) {
+                    use std::fmt::Write;
+                    index.clear();
+                    let _ = write!(index, "{i}");
+                    if let Some(&cn) = children[n].get(index.as_str()) {
                         kids.push((c, cn));
                     }
                 }
@@ -128,10 +134,8 @@ pub(crate) fn sort_in_document_order(root: &Value, diags: &mut [Diagnostic]) {
     let mut keyed: Vec<(usize, Diagnostic)> = node_of
         .iter()
         .map(|&n| rank[n])
-        .zip(diags.iter().cloned())
+        .zip(std::mem::take(diags))
         .collect();
     keyed.sort_by_key(|(r, _)| *r);
-    for (slot, (_, d)) in diags.iter_mut().zip(keyed) {
-        *slot = d;
-    }
+    diags.extend(keyed.into_iter().map(|(_, d)| d));
 }

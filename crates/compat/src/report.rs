@@ -28,8 +28,11 @@ pub enum ChangeAction {
     },
     /// A reference that closed a cycle of models was replaced by `{"type": "object"}`.
     CycleBroken {
-        /// The models on the cycle, starting with the one the reference pointed at.
+        /// The models on the cycle, starting with the one the reference pointed at (at most
+        /// twelve are listed).
         cycle: Vec<String>,
+        /// How many more models the cycle has than `cycle` lists.
+        more: usize,
     },
     /// OpenAPI 3.1 was lowered to 3.0.
     Lowered,

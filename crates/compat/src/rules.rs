@@ -51,7 +51,7 @@ static RULES: &[Rule] = &[
         Some(
             "Move the examples into documentation, or let compat wrap them under `x-disabled-for-amazon-gateway`."
         ),
-        "AWS: important notes for REST APIs, \"The example tag is not supported\"; lambda-sync reference, \"Update definition with extensions\" (disabling `example`)"
+        "AWS: important notes for REST APIs, \"The example tag is not supported\"; import error \"Invalid model schema specified. Unsupported keyword(s): [\\\"example\\\"]\" (github.com/awslabs/aws-api-gateway-developer-portal issue 571); lambda-sync reference, \"Update definition with extensions\" (disabling `example`)"
     ),
     rule!(
         "read-only",

@@ -1,18 +1,19 @@
 //! Transform: apply every fix, record every change.
 
+use crate::fxhash::FxHashMap;
 use crate::options::CompatOptions;
 use crate::report::{Change, ChangeAction, Transformed};
 use crate::rules::{rule, severity};
 use crate::walk::{self, Op};
 use crate::wrap::{self, ObjEdit, WRAPPER};
-use crate::{graph, lint, names};
+use crate::{graph, lint, names, refs};
 use lambda_sync_spec::{Diagnostic, Document, pointer};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
 /// Pointer prefixes that moved: old → new.
 #[derive(Default)]
-struct Remap(HashMap<String, String>);
+struct Remap(FxHashMap<String, String>);
 
 impl Remap {
     fn apply(&self, p: &str) -> String {
@@ -57,44 +58,46 @@ impl Remap {
 /// # Ok::<(), lambda_sync_spec::Error>(())
 /// ```
 pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
-    let findings = walk::walk(doc, options);
+    let mut findings = walk::walk(doc, options);
     let format = doc.format();
     let mut root = doc.value().clone();
     let mut changes: Vec<Change> = Vec::new();
     let mut remap = Remap::default();
-    let mut losses: Vec<(usize, &'static str)> = Vec::new();
+    let mut losses: Vec<(usize, &'static str, String)> = Vec::new();
 
     // Round 1: boolean schemas and per-object edits.
     for f in &findings {
         for op in &f.ops {
             if let Op::PlainSet { pointer, value } = op
-                && let Some(slot) = root.pointer_mut(pointer)
+                && let Some(slot) = refs::pointer_mut(&mut root, pointer)
             {
                 *slot = value.clone();
             }
         }
     }
     let mut order: Vec<String> = Vec::new();
-    let mut edits: HashMap<String, ObjEdit> = HashMap::new();
-    for f in &findings {
-        for op in &f.ops {
+    let mut edits: FxHashMap<String, ObjEdit> = FxHashMap::default();
+    for f in &mut findings {
+        for op in &mut f.ops {
             if let Op::Edit { object, edit } = op {
-                match edits.get_mut(object) {
-                    Some(e) => e.merge(edit.clone()),
+                let edit = std::mem::take(edit);
+                match edits.get_mut(object.as_str()) {
+                    Some(e) => e.merge(edit),
                     None => {
+                        let object = std::mem::take(object);
                         order.push(object.clone());
-                        edits.insert(object.clone(), edit.clone());
+                        edits.insert(object, edit);
                     }
                 }
             }
         }
     }
-    let mut param_after: HashMap<String, String> = HashMap::new();
+    let mut param_after: FxHashMap<String, String> = FxHashMap::default();
     for obj in order.iter().rev() {
         let Some(edit) = edits.remove(obj) else {
             continue;
         };
-        if let Some(Value::Object(map)) = root.pointer_mut(obj) {
+        if let Some(Value::Object(map)) = refs::pointer_mut(&mut root, obj) {
             let moves = wrap::apply_edit(map, &edit);
             for (old, w) in moves.wrapped {
                 param_after.insert(
@@ -111,26 +114,29 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
         }
     }
     let first_changes = changes.len();
-    for (i, f) in findings.iter().enumerate() {
+    for (i, f) in findings.iter_mut().enumerate() {
         if f.ops.is_empty() || matches!(f.ops[0], Op::Inline { .. }) {
             continue;
         }
-        let after = match &f.after {
-            Some(a) => a.clone(),
+        let after = match f.after.take() {
+            Some(a) => a,
             None => param_after
                 .get(&f.pointer)
                 .cloned()
                 .unwrap_or_else(|| f.pointer.clone()),
         };
-        if f.loss {
-            losses.push((i, f.rule));
-        }
+        let message = if f.loss {
+            losses.push((i, f.rule, after.clone()));
+            f.message.clone()
+        } else {
+            std::mem::take(&mut f.message)
+        };
         changes.push(Change {
             rule: f.rule.to_string(),
-            before: f.pointer.clone(),
+            before: std::mem::take(&mut f.pointer),
             after,
             action: f.action.clone(),
-            message: f.message.clone(),
+            message,
         });
     }
 
@@ -147,7 +153,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
     // Round 2: break cycles at their back edges.
     if options.is_enabled("circular-ref") {
         for c in graph::cycles(&root, version) {
-            let Some(Value::Object(map)) = root.pointer_mut(&c.back_edge) else {
+            let Some(Value::Object(map)) = refs::pointer_mut(&mut root, &c.back_edge) else {
                 continue;
             };
             let mut edit = ObjEdit {
@@ -167,13 +173,15 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
                 before: format!("{}/$ref", c.back_edge),
                 after: format!("{}/{WRAPPER}/$ref", c.back_edge),
                 message: format!(
-                    "broke the cycle {} → {} by replacing the reference from `{}` to `{}` with `{{\"type\": \"object\"}}` (API Gateway cannot import circular models)",
-                    c.names.join(" → "),
-                    c.names[0],
+                    "broke the cycle {} by replacing the reference from `{}` to `{}` with `{{\"type\": \"object\"}}` (API Gateway cannot import circular models)",
+                    c.describe(),
                     c.from,
                     c.to
                 ),
-                action: ChangeAction::CycleBroken { cycle: c.names },
+                action: ChangeAction::CycleBroken {
+                    cycle: c.names,
+                    more: c.more,
+                },
             });
         }
     }
@@ -187,7 +195,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
             let Some(Value::Object(copy)) = root.pointer(target).cloned() else {
                 continue;
             };
-            let Some(Value::Object(site)) = root.pointer_mut(object) else {
+            let Some(Value::Object(site)) = refs::pointer_mut(&mut root, object) else {
                 continue;
             };
             let copy_restored = wrap::restored_keys(&copy);
@@ -240,7 +248,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
                 let old = &list[*i];
                 let old_ptr = pointer::push(base, old);
                 let new_ptr = pointer::push(base, new);
-                if let Some(Value::Object(m)) = root.pointer_mut(&old_ptr) {
+                if let Some(Value::Object(m)) = refs::pointer_mut(&mut root, &old_ptr) {
                     let edit = ObjEdit {
                         bookkeeping: vec![(wrap::ORIGINAL_NAME.to_string(), json!(old))],
                         ..ObjEdit::default()
@@ -263,7 +271,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
                 back.0.insert(new_ptr, old_ptr);
                 rename.insert(old.clone(), new.clone());
             }
-            if let Some(Value::Object(schemas)) = root.pointer_mut(base) {
+            if let Some(Value::Object(schemas)) = refs::pointer_mut(&mut root, base) {
                 names::rename_keys(schemas, &rename);
             }
             for r in names::rewrite_refs(&mut root, version, &rename, names::encode_name) {
@@ -303,13 +311,12 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
             )
         })
         .collect();
-    for (i, rule) in losses {
-        let f = &findings[i];
+    for (i, rule, after) in losses {
         diagnostics.push(Diagnostic::new(
             rule,
             severity(rule),
-            remap.apply(f.after.as_deref().unwrap_or(&f.pointer)),
-            f.message.clone(),
+            remap.apply(&after),
+            std::mem::take(&mut findings[i].message),
         ));
     }
     lint::sort_in_document_order(document.value(), &mut diagnostics);

@@ -38,7 +38,9 @@ fn committed_real_definitions() {
 }
 
 /// Runs on every `.json`/`.yaml` file in `$LAMBDA_SYNC_REAL_SPECS` and prints what it found and
-/// how long lint + transform took (for the record, never asserted).
+/// how long lint + transform took (for the record, never asserted); checks the transform
+/// properties (restore included); writes the outputs into `$LAMBDA_SYNC_REAL_SPECS_OUT` when
+/// that is set (to run a validator on them).
 #[test]
 fn large_real_definitions_from_env() {
     let Some(dir) = std::env::var_os("LAMBDA_SYNC_REAL_SPECS") else {
@@ -78,6 +80,14 @@ fn large_real_definitions_from_env() {
             counts(&found),
             counts(&out.diagnostics),
         );
-        check_properties(&doc, &options, false);
+        check_properties(&doc, &options, true);
+        if let Some(out_dir) = std::env::var_os("LAMBDA_SYNC_REAL_SPECS_OUT") {
+            let name = path.file_name().expect("a file name");
+            std::fs::write(
+                Path::new(&out_dir).join(name),
+                out.document.to_text().expect("writes"),
+            )
+            .expect("writes the output");
+        }
     }
 }
