@@ -101,7 +101,8 @@ pub fn parse_json(text: &str) -> Result<Value> {
 
 /// Parses YAML (order-preserving). Anchors and aliases are expanded with the YAML parser's
 /// limit on repetition, so an "exponential entity" document is refused; merge keys (`<<`) are
-/// applied; keys that are numbers or booleans become strings.
+/// applied; keys that are numbers or booleans become strings. A key repeated within one mapping
+/// is an error.
 pub fn parse_yaml(text: &str) -> Result<Value> {
     let yaml_err = |e: serde_yaml::Error| {
         let loc = e.location();
