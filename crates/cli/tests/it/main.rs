@@ -479,3 +479,82 @@ fn watch_pushes_again_on_save() {
         "the save was pushed"
     );
 }
+
+/// The same push against moto (an AWS emulator on loopback), when `scripts/with-moto.sh` runs
+/// the tests: first push, re-push, one added operation. Without it the test says so.
+#[test]
+fn push_to_moto() {
+    let Ok(endpoint) = std::env::var("LAMBDA_SYNC_TEST_ENDPOINT") else {
+        println!(
+            "push_to_moto: LAMBDA_SYNC_TEST_ENDPOINT is unset, so the push against moto did not run (scripts/with-moto.sh sets it)"
+        );
+        return;
+    };
+    let role =
+        std::env::var("LAMBDA_SYNC_TEST_ROLE").expect("with-moto.sh sets LAMBDA_SYNC_TEST_ROLE");
+    let region = std::env::var("LAMBDA_SYNC_TEST_REGION").unwrap_or_else(|_| "us-east-1".into());
+    let t = TestCommand::new();
+    // Unique operation ids: the moto account is shared by the whole test run.
+    let suffix = std::process::id();
+    let spec = PETS
+        .replace(
+            "operationId: listPets",
+            &format!("operationId: listPets{suffix}"),
+        )
+        .replace(
+            "operationId: showPetById",
+            &format!("operationId: showPetById{suffix}"),
+        );
+    t.write("pets.yaml", &spec);
+    let aws = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "push",
+            "pets.yaml",
+            "--aws",
+            "--endpoint-url",
+            &endpoint,
+            "--region",
+            &region,
+            "--execution-role",
+            &role,
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let run = |args: Vec<String>| -> Value {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        t.json(&refs)
+    };
+    let first = run(aws(&[]));
+    assert_eq!(first["ok"], true, "{first}");
+    assert_eq!(
+        first["functions_created"].as_array().unwrap().len(),
+        2,
+        "{first}"
+    );
+    assert_eq!(first["api_created"], true);
+    let again = run(aws(&[]));
+    assert!(
+        again["functions_created"].as_array().unwrap().is_empty(),
+        "{again}"
+    );
+    assert_eq!(again["functions_reused"].as_array().unwrap().len(), 2);
+    assert_eq!(again["api_id"], first["api_id"]);
+    assert_eq!(again["calls"]["PutRestApi"], 1);
+    let more = format!(
+        "{spec}  /owners:\n    get:\n      operationId: listOwners{suffix}\n      responses:\n        \"200\":\n          description: ok\n"
+    );
+    t.write("pets.yaml", &more);
+    let added = run(aws(&[]));
+    assert_eq!(
+        added["functions_created"],
+        serde_json::json!([format!("listOwners{suffix}")]),
+        "{added}"
+    );
+    println!("push_to_moto: first push, re-push and one added operation passed against {endpoint}");
+}
