@@ -90,6 +90,8 @@ fn child_mode(mode: Mode, key: &str, child: &Value, everything: bool) -> Option<
             "properties" | "patternProperties" if child.is_object() => Mode::Properties,
             // The wrapper's keys are keywords of the object that holds it.
             WRAPPER if everything => Mode::Normal,
+            // API Gateway's own extensions are never changed.
+            _ if key.starts_with("x-amazon-apigateway-") => return None,
             _ if key.starts_with("x-") && !everything => return None,
             _ => Mode::Normal,
         },
