@@ -177,12 +177,12 @@ pub(crate) fn apply_edit(map: &mut Map<String, Value>, edit: &ObjEdit) -> ParamM
                 kept += 1;
             }
         }
-        let mut wl = match wrapper.remove("parameters") {
+        let mut wl = match wrapper.shift_remove("parameters") {
             Some(Value::Array(a)) => a,
             Some(other) => vec![other],
             None => Vec::new(),
         };
-        let mut wi: Vec<Value> = match wrapper.remove(PARAM_INDICES) {
+        let mut wi: Vec<Value> = match wrapper.shift_remove(PARAM_INDICES) {
             Some(Value::Array(a)) => a,
             _ => Vec::new(),
         };
@@ -288,12 +288,12 @@ pub(crate) fn restore_object(map: &mut Map<String, Value>) {
     };
     let old = std::mem::take(map);
     let mut w = w;
-    let order = w.remove(KEY_ORDER).map(|v| strings(Some(&v)));
+    let order = w.shift_remove(KEY_ORDER).map(|v| strings(Some(&v)));
     let added: HashSet<String> = w
-        .remove(ADDED)
+        .shift_remove(ADDED)
         .map(|v| strings(Some(&v)).into_iter().collect())
         .unwrap_or_default();
-    let indices: Option<Vec<usize>> = w.remove(PARAM_INDICES).map(|v| {
+    let indices: Option<Vec<usize>> = w.shift_remove(PARAM_INDICES).map(|v| {
         v.as_array()
             .map(|a| {
                 a.iter()
@@ -302,9 +302,9 @@ pub(crate) fn restore_object(map: &mut Map<String, Value>) {
             })
             .unwrap_or_default()
     });
-    w.remove(ORIGINAL_NAME);
+    w.shift_remove(ORIGINAL_NAME);
     let mut wrapped_params: Option<Vec<Value>> = if indices.is_some() {
-        match w.remove("parameters") {
+        match w.shift_remove("parameters") {
             Some(Value::Array(a)) => Some(a),
             Some(other) => Some(vec![other]),
             None => None,
@@ -332,7 +332,7 @@ pub(crate) fn restore_object(map: &mut Map<String, Value>) {
                 .cloned()
                 .collect();
             for ok in keys {
-                if let Some(ov) = originals.remove(&ok) {
+                if let Some(ov) = originals.shift_remove(&ok) {
                     new.insert(ok, ov);
                 }
             }
@@ -368,7 +368,7 @@ pub(crate) fn restore_object(map: &mut Map<String, Value>) {
             new.insert(k, Value::Array(cur));
             continue;
         }
-        if let Some(ov) = originals.remove(&k) {
+        if let Some(ov) = originals.shift_remove(&k) {
             new.insert(k, ov);
             continue;
         }

@@ -177,8 +177,49 @@ fn document() -> impl Strategy<Value = Value> {
         })
 }
 
+/// OpenAPI 3.1 documents: the 3.0 ones with 3.1 keywords put into every model.
+fn document_31() -> impl Strategy<Value = Value> {
+    (document(), any::<[bool; 5]>()).prop_map(|(mut v, flags)| {
+        if v.get("openapi").is_none() {
+            return v;
+        }
+        v["openapi"] = json!("3.1.0");
+        if let Some(Value::Object(models)) = v.pointer_mut("/components/schemas") {
+            for (_, m) in models.iter_mut() {
+                let Value::Object(m) = m else { continue };
+                if flags[0] {
+                    m.insert("type".into(), json!(["object", "null"]));
+                }
+                if flags[1] {
+                    m.insert("examples".into(), json!([{"a": 1}, {"a": 2}]));
+                }
+                if flags[2] {
+                    m.insert("const".into(), json!({"a": 1}));
+                }
+                if flags[3] {
+                    m.insert("exclusiveMaximum".into(), json!(10));
+                    m.insert("$comment".into(), json!("a comment"));
+                }
+                if flags[4] {
+                    m.insert("if".into(), json!({"type": "object"}));
+                }
+            }
+        }
+        v
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn lowering_properties_hold(
+        v in document_31(),
+        disabled in prop::sample::subsequence(vec!["example", "exclusive-bound-boolean", "model-name"], 0..3),
+    ) {
+        let doc = Document::from_value(v, Format::Json).unwrap();
+        check_properties(&doc, &CompatOptions::default().with_disabled(disabled), true);
+    }
 
     #[test]
     fn transform_properties_hold(v in document()) {
