@@ -156,6 +156,17 @@ static RULES: &[Rule] = &[
         REF_LIMITS
     ),
     rule!(
+        "ignored-default-response",
+        Warning,
+        true,
+        "`default` responses next to a 200 response",
+        "AWS ignores a `default` response when the operation also has a 200 response (and may warn about it on import).",
+        Some(
+            "List the status codes explicitly; compat moves the ignored `default` response under the wrapper."
+        ),
+        REF_LIMITS
+    ),
+    rule!(
         "form-data-parameter",
         Warning,
         true,

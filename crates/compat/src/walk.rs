@@ -848,6 +848,18 @@ impl<'a> Walker<'a> {
             }
             let here = pointer::push(at, code);
             if code == "default" {
+                if has_200 && self.on("ignored-default-response") {
+                    // AWS drops it anyway; wrapping keeps it and lets the import run clean.
+                    self.wrap_key(
+                        "ignored-default-response",
+                        at,
+                        code,
+                        format!(
+                            "API Gateway ignores this `default` response because the operation also has a 200 response; compat moves it under `{WRAPPER}`: list the status codes explicitly"
+                        ),
+                    );
+                    continue;
+                }
                 self.report(
                     "default-response",
                     here.clone(),

@@ -304,6 +304,9 @@ fn method(
     let mut has_default = false;
     if let Some(responses) = operation.get("responses").and_then(Value::as_object) {
         for code in responses.keys() {
+            if code.starts_with("x-") {
+                continue;
+            }
             if code == "default" {
                 has_default = true;
             } else if is_status(code) {
@@ -383,6 +386,10 @@ pub(crate) fn parse(body: &[u8], basepath: BasePathMode) -> Result<ParsedApi> {
 
     let paths = doc.get("paths").and_then(Value::as_object);
     for (raw_path, item) in paths.into_iter().flatten() {
+        // Specification extensions are not paths; the importer ignores the ones it does not know.
+        if raw_path.starts_with("x-") {
+            continue;
+        }
         let mut full: Vec<String> = prefix.to_vec();
         full.extend(segments(raw_path));
         for (i, part) in full.iter().enumerate() {

@@ -500,3 +500,24 @@ fn ids_are_deterministic_and_listing_finds_by_name() {
     assert_eq!(block(a.find_rest_apis_by_name("pets")).unwrap().len(), 3);
     assert_eq!(block(a.list_rest_apis()).unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn import_ignores_extensions_among_paths_and_responses() {
+    let fake = FakeAws::default();
+    let body = r#"{"openapi":"3.0.3","info":{"title":"x","version":"1","description":"d"},
+      "paths":{"x-disabled-for-amazon-gateway":{"/gone":{}},
+               "/a":{"get":{"responses":{"200":{"description":"ok"},
+                     "x-disabled-for-amazon-gateway":{"default":{"description":"e"}}}}}}}"#;
+    let api = fake
+        .import_rest_api(ImportRestApi::new(body).with_fail_on_warnings(true))
+        .await
+        .expect("extensions are ignored without a warning");
+    let paths: Vec<String> = fake
+        .get_resources(&api.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(paths, ["/", "/a"]);
+}

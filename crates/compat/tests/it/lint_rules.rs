@@ -128,7 +128,7 @@ fn responses() {
         ),
         "non-object-response-schema /paths/~1a/get/responses/200/content/text~1plain/schema
          response-code-range /paths/~1a/get/responses/4XX
-         default-response /paths/~1a/get/responses/default
+         ignored-default-response /paths/~1a/get/responses/default
          response-ref /paths/~1a/get/responses/404/$ref",
     );
 }

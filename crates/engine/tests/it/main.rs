@@ -549,3 +549,30 @@ async fn write_back_round_trip() {
     assert!(again.functions_created.is_empty());
     assert_eq!(again.api_id, r.api_id);
 }
+
+#[tokio::test]
+async fn a_default_response_next_to_a_200_does_not_fail_the_import() {
+    // AWS ignores such a `default` response; compat wraps it, so the import (with
+    // failonwarnings, the default) runs clean and the response is kept in the wrapper.
+    let spec = PETS.replace(
+        "responses: {\"200\": {description: ok}, \"404\": {description: not found}}",
+        "responses: {\"200\": {description: ok}, \"404\": {description: not found}, default: {description: unexpected}}",
+    );
+    assert_ne!(spec, PETS);
+    let account = FakeAws::default();
+    let r = push(&account, Config::default(), &doc(&spec), None).await;
+    assert!(
+        r.warnings.iter().all(|w| !w.contains("Response 'default'")),
+        "{:?}",
+        r.warnings
+    );
+    let body = account
+        .stored_definition(r.api_id.as_deref().unwrap())
+        .unwrap();
+    let responses = &body["paths"]["/pets/{petId}"]["get"]["responses"];
+    assert!(responses.get("default").is_none());
+    assert_eq!(
+        responses["x-disabled-for-amazon-gateway"]["default"]["description"],
+        "unexpected"
+    );
+}
