@@ -128,21 +128,7 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let mut config = match &args.config {
-        Some(p) => Config::from_path(p)?,
-        None => {
-            let next = args
-                .spec
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(lambda_sync::CONFIG_FILE_NAME);
-            if next.is_file() {
-                Config::from_path(&next)?
-            } else {
-                Config::default()
-            }
-        }
-    };
+    let mut config = crate::sync::config_file(&args.spec, args.config.as_deref())?;
     if let Some(r) = &args.region {
         config.region = Some(r.clone());
     }

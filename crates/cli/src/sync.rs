@@ -92,21 +92,7 @@ impl SyncArgs {
 
     /// The config file, then the flags over it.
     pub fn config(&self) -> anyhow::Result<Config> {
-        let path = match &self.config {
-            Some(p) => Some(p.clone()),
-            None => {
-                let next = self
-                    .spec
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .join(lambda_sync::CONFIG_FILE_NAME);
-                next.is_file().then_some(next)
-            }
-        };
-        let mut c = match &path {
-            Some(p) => Config::from_path(p)?,
-            None => Config::default(),
-        };
+        let mut c = config_file(&self.spec, self.config.as_deref())?;
         macro_rules! set {
             ($field:ident, $value:expr) => {
                 if let Some(v) = $value {
@@ -164,6 +150,25 @@ impl SyncArgs {
         c.disable_rules.extend(self.disable.iter().cloned());
         Ok(c)
     }
+}
+
+/// The configuration: `explicit` (`--config`), else `lambda-sync.toml` next to the definition,
+/// else the defaults.
+pub fn config_file(spec: &Path, explicit: Option<&Path>) -> anyhow::Result<Config> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => {
+            let next = spec
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(lambda_sync::CONFIG_FILE_NAME);
+            next.is_file().then_some(next)
+        }
+    };
+    Ok(match &path {
+        Some(p) => Config::from_path(p)?,
+        None => Config::default(),
+    })
 }
 
 /// A loaded definition, or the exit code that ends the command.
