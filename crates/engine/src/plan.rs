@@ -47,7 +47,8 @@ pub struct PlannedPermission {
     pub source_arn: Option<String>,
 }
 
-/// The plan of a push: printable, serialisable, comparable. [`crate::apply`] does exactly this.
+/// The plan of a push: printable, serialisable, comparable; [`Engine::push`](crate::Engine::push)
+/// carries out exactly this.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
     /// Why nothing is sent (`enabled = false`, `deployment = never`), if so.
