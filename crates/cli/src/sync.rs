@@ -283,7 +283,8 @@ impl Account {
         document: &Document,
         args: &SyncArgs,
     ) -> anyhow::Result<()> {
-        if report.skipped.is_some() {
+        if report.skipped.is_some() || report.calls.is_empty() {
+            // Nothing was sent, so nothing changed: the state folder is left as it is.
             return Ok(());
         }
         if let Some((fake, path)) = &self.local {

@@ -229,6 +229,17 @@ static RULES: &[Rule] = &[
         AWS_NOTES
     ),
     rule!(
+        "path-variable-conflict",
+        Error,
+        false,
+        "two names for the path variable at one position (`/fees/{id}` and `/fees/{fee}/refunds`)",
+        "API Gateway's resource tree allows one variable child per resource; paths that name it differently make the import fail with \"A sibling ({fee}) of this resource ({id}) already has a variable path part -- only one is allowed\".",
+        Some(
+            "Use the same variable name at that position in every path (and rename the `in: path` parameters to match)."
+        ),
+        "AWS: ImportRestApi error \"A sibling (...) of this resource (...) already has a variable path part -- only one is allowed\""
+    ),
+    rule!(
         "root-security",
         Warning,
         false,

@@ -6,7 +6,7 @@ use crate::report::ChangeAction;
 use crate::wrap::{ObjEdit, WRAPPER};
 use lambda_sync_spec::{Document, SpecVersion, pointer};
 use serde_json::{Map, Value, json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One thing a rule found, with what transform does about it.
 #[derive(Debug, Clone)]
@@ -443,6 +443,38 @@ impl<'a> Walker<'a> {
                 }
             }
             Ctx::Paths => {
+                // The variable name first used at each position of the resource tree (the
+                // segments before it, with variables written `{}`), and the path that used it.
+                let mut variables: HashMap<String, (&str, &str)> = HashMap::new();
+                for (path, item) in map {
+                    if path.starts_with("x-") {
+                        continue;
+                    }
+                    let mut parent = String::new();
+                    for segment in path.split('/').filter(|s| !s.is_empty()) {
+                        let is_variable = segment.starts_with('{') && segment.ends_with('}');
+                        if is_variable {
+                            match variables.get(&parent) {
+                                Some((name, first)) if *name != segment => {
+                                    self.report(
+                                        "path-variable-conflict",
+                                        pointer::push(at, path),
+                                        format!(
+                                            "API Gateway allows one variable per position of the resource tree: `{path}` names it `{segment}` where `{first}` names it `{name}`; the import fails (\"A sibling of this resource already has a variable path part\"): use `{name}` in every path"
+                                        ),
+                                    );
+                                    break;
+                                }
+                                Some(_) => {}
+                                None => {
+                                    variables.insert(parent.clone(), (segment, path.as_str()));
+                                }
+                            }
+                        }
+                        parent.push('/');
+                        parent.push_str(if is_variable { "{}" } else { segment });
+                    }
+                }
                 for (path, item) in map {
                     if path.starts_with("x-") {
                         continue;

@@ -576,3 +576,34 @@ async fn a_default_response_next_to_a_200_does_not_fail_the_import() {
         "unexpected"
     );
 }
+
+#[tokio::test]
+async fn two_names_for_one_path_variable_are_refused_before_any_function_is_created() {
+    // Regression: Stripe- and Jira-style definitions created every function and then failed
+    // the import ("A sibling ({fee}) of this resource ({id}) already has a variable path part").
+    let spec = r#"
+openapi: 3.0.3
+info: {title: Fees, version: "1", description: d}
+paths:
+  /fees/{id}:
+    get:
+      operationId: getFee
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /fees/{fee}/refunds:
+    get:
+      operationId: listRefunds
+      parameters: [{name: fee, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+"#;
+    let account = FakeAws::default();
+    let failure = engine(&account, Config::default())
+        .push(&doc(spec), None)
+        .await
+        .unwrap_err();
+    assert!(
+        failure.to_string().contains("path-variable-conflict"),
+        "{failure}"
+    );
+    assert!(account.calls().is_empty(), "{:?}", account.calls());
+}
