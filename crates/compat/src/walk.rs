@@ -446,7 +446,7 @@ impl<'a> Walker<'a> {
                 // The variable name first used at each position of the resource tree (the
                 // segments before it, with variables written `{}`), and the path that used it.
                 let mut variables: HashMap<String, (&str, &str)> = HashMap::new();
-                for (path, item) in map {
+                for path in map.keys() {
                     if path.starts_with("x-") {
                         continue;
                     }
