@@ -539,17 +539,22 @@ impl<'a> Walker<'a> {
                     }
                 }
             }
-            Ctx::CallbackMap => {
+            // Maps whose every non-extension entry is of one kind.
+            Ctx::CallbackMap
+            | Ctx::Callback
+            | Ctx::ParamMap
+            | Ctx::ResponseMap
+            | Ctx::RequestBodyMap => {
+                let child = match ctx {
+                    Ctx::CallbackMap => Ctx::Callback,
+                    Ctx::Callback => Ctx::PathItem,
+                    Ctx::ParamMap => Ctx::Parameter,
+                    Ctx::ResponseMap => Ctx::Response,
+                    _ => Ctx::RequestBody,
+                };
                 for (k, v) in map {
                     if !k.starts_with("x-") {
-                        push(v, k, Ctx::Callback);
-                    }
-                }
-            }
-            Ctx::Callback => {
-                for (k, v) in map {
-                    if !k.starts_with("x-") {
-                        push(v, k, Ctx::PathItem);
+                        push(v, k, child);
                     }
                 }
             }
@@ -573,27 +578,6 @@ impl<'a> Walker<'a> {
                             false,
                         ),
                         _ => {}
-                    }
-                }
-            }
-            Ctx::ParamMap => {
-                for (k, v) in map {
-                    if !k.starts_with("x-") {
-                        push(v, k, Ctx::Parameter);
-                    }
-                }
-            }
-            Ctx::ResponseMap => {
-                for (k, v) in map {
-                    if !k.starts_with("x-") {
-                        push(v, k, Ctx::Response);
-                    }
-                }
-            }
-            Ctx::RequestBodyMap => {
-                for (k, v) in map {
-                    if !k.starts_with("x-") {
-                        push(v, k, Ctx::RequestBody);
                     }
                 }
             }
