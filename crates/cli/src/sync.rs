@@ -277,10 +277,40 @@ impl Account {
             .cloned())
     }
 
+    /// Pushes (write-back included) and records the outcome: the local account, the code of
+    /// each created function, the API id. Returns the report and the push's error, if any.
+    async fn push(
+        &self,
+        args: &SyncArgs,
+        doc: &Document,
+    ) -> anyhow::Result<(SyncReport, Option<lambda_sync::Error>)> {
+        let prepared = match lambda_sync::prepare(doc, self.engine.settings()) {
+            Ok(p) => p,
+            Err(e) => {
+                let report = SyncReport {
+                    api_name: doc.title().unwrap_or_default().to_string(),
+                    ..SyncReport::default()
+                };
+                return Ok((report, Some(e)));
+            }
+        };
+        let recorded = self.recorded_api_id()?;
+        let (report, error) = match self
+            .engine
+            .push_prepared(doc, &prepared, recorded.as_deref(), Some(&args.spec))
+            .await
+        {
+            Ok(r) => (r, None),
+            Err(f) => (f.report, Some(f.error)),
+        };
+        self.record(&report, &prepared, args)?;
+        Ok((report, error))
+    }
+
     fn record(
         &self,
         report: &SyncReport,
-        document: &Document,
+        prepared: &lambda_sync::Prepared,
         args: &SyncArgs,
     ) -> anyhow::Result<()> {
         if report.skipped.is_some() || report.calls.is_empty() {
@@ -293,16 +323,14 @@ impl Account {
             fake.save(path)
                 .with_context(|| format!("saving the local account {}", path.display()))?;
             // Each created function's code, readable and editable next to the account.
-            if let Ok(prepared) = lambda_sync::prepare(document, self.engine.settings()) {
-                for f in prepared
-                    .functions
-                    .iter()
-                    .filter(|f| report.functions_created.contains(&f.name))
-                {
-                    let dir = args.state.join("functions").join(&f.name);
-                    std::fs::create_dir_all(&dir)?;
-                    lambda_sync_spec::write_atomic(&dir.join(&f.file_name), f.source.as_bytes())?;
-                }
+            for f in prepared
+                .functions
+                .iter()
+                .filter(|f| report.functions_created.contains(&f.name))
+            {
+                let dir = args.state.join("functions").join(&f.name);
+                std::fs::create_dir_all(&dir)?;
+                lambda_sync_spec::write_atomic(&dir.join(&f.file_name), f.source.as_bytes())?;
             }
         }
         if let Some(id) = &report.api_id {
@@ -363,16 +391,7 @@ pub async fn push(args: &SyncArgs) -> anyhow::Result<u8> {
 }
 
 async fn push_once(args: &SyncArgs, account: &Account, doc: &Document) -> anyhow::Result<u8> {
-    let recorded = account.recorded_api_id()?;
-    let result = account
-        .engine
-        .push_and_write_back(doc, recorded.as_deref(), &args.spec)
-        .await;
-    let (report, error) = match result {
-        Ok(r) => (r, None),
-        Err(f) => (f.report, Some(f.error)),
-    };
-    account.record(&report, doc, args)?;
+    let (report, error) = account.push(args, doc).await?;
     print_report(args, &report, error.as_ref())?;
     Ok(if error.is_some() {
         EXIT_FINDINGS
@@ -535,16 +554,7 @@ pub async fn quiet_push(
     doc: &Document,
 ) -> anyhow::Result<Result<(FakeAws, String), u8>> {
     let account = Account::open(args, false).await?;
-    let recorded = account.recorded_api_id()?;
-    let result = account
-        .engine
-        .push_and_write_back(doc, recorded.as_deref(), &args.spec)
-        .await;
-    let (report, error) = match result {
-        Ok(r) => (r, None),
-        Err(f) => (f.report, Some(f.error)),
-    };
-    account.record(&report, doc, args)?;
+    let (report, error) = account.push(args, doc).await?;
     if let Some(e) = error {
         eprintln!(
             "error: pushing {} to the local account: {e}",

@@ -174,12 +174,51 @@ impl Engine {
         doc: &Document,
         recorded_api_id: Option<&str>,
     ) -> Result<SyncReport, Failure> {
+        let prepared = prepare(doc, &self.settings).map_err(|e| Self::nothing_done(doc, e))?;
+        self.push_prepared(doc, &prepared, recorded_api_id, None)
+            .await
+    }
+
+    /// Pushes, then (when `update_definition` is on and the push succeeded) writes the AWS-ready
+    /// definition back to `path` atomically, in its own format, with `x-aws-api-id` recorded.
+    /// With `update_definition` off the file is never touched.
+    pub async fn push_and_write_back(
+        &self,
+        doc: &Document,
+        recorded_api_id: Option<&str>,
+        path: &std::path::Path,
+    ) -> Result<SyncReport, Failure> {
+        let prepared = prepare(doc, &self.settings).map_err(|e| Self::nothing_done(doc, e))?;
+        self.push_prepared(doc, &prepared, recorded_api_id, Some(path))
+            .await
+    }
+
+    /// The failure of a push that stopped before sending anything.
+    fn nothing_done(doc: &Document, error: Error) -> Failure {
+        Failure {
+            report: SyncReport {
+                api_name: doc.title().unwrap_or_default().to_string(),
+                ..SyncReport::default()
+            },
+            error,
+        }
+    }
+
+    /// Pushes what [`prepare`] made of `doc` (so a caller that also needs the functions' code
+    /// prepares once), and writes the definition back to `write_back` when it is given and
+    /// `update_definition` is on (see [`Engine::push_and_write_back`]).
+    pub async fn push_prepared(
+        &self,
+        doc: &Document,
+        prepared: &Prepared,
+        recorded_api_id: Option<&str>,
+        write_back: Option<&std::path::Path>,
+    ) -> Result<SyncReport, Failure> {
         let fail = |error, report| Failure { report, error };
         let mut report = SyncReport {
             api_name: doc.title().unwrap_or_default().to_string(),
             ..SyncReport::default()
         };
-        let prepared = prepare(doc, &self.settings).map_err(|e| fail(e, report.clone()))?;
         report.warnings.extend(
             prepared
                 .diagnostics
@@ -197,14 +236,14 @@ impl Engine {
                 Observed::default()
             } else {
                 runner
-                    .observe(&prepared, api_id.as_deref(), &self.settings.region)
+                    .observe(prepared, api_id.as_deref(), &self.settings.region)
                     .await?
             };
-            let plan = plan::plan(&prepared, &observed, &self.settings, api_id.as_deref())?;
+            let plan = plan::plan(prepared, &observed, &self.settings, api_id.as_deref())?;
             runner
                 .apply(
                     &plan,
-                    &prepared,
+                    prepared,
                     self.settings.execution_role.as_deref(),
                     &mut report,
                 )
@@ -213,35 +252,19 @@ impl Engine {
         .await;
         report.calls = recorder.calls();
         report.retries = runner.retries.load(std::sync::atomic::Ordering::Relaxed);
-        match result {
-            Ok(()) => Ok(report),
-            Err(e) => Err(fail(e, report)),
+        if let Err(e) = result {
+            return Err(fail(e, report));
         }
-    }
-
-    /// Pushes, then (when `update_definition` is on and the push succeeded) writes the AWS-ready
-    /// definition back to `path` atomically, in its own format, with `x-aws-api-id` recorded.
-    /// With `update_definition` off the file is never touched.
-    pub async fn push_and_write_back(
-        &self,
-        doc: &Document,
-        recorded_api_id: Option<&str>,
-        path: &std::path::Path,
-    ) -> Result<SyncReport, Failure> {
-        let mut report = self.push(doc, recorded_api_id).await?;
-        if self.settings.update_definition && report.skipped.is_none() {
-            let prepared = prepare(doc, &self.settings).map_err(|error| Failure {
-                report: report.clone(),
-                error,
-            })?;
-            let mut out = write_back_document(&prepared, report.api_id.as_deref());
+        if let Some(path) = write_back
+            && self.settings.update_definition
+            && report.skipped.is_none()
+        {
+            let mut out = write_back_document(prepared, report.api_id.as_deref());
             out.set_format(lambda_sync_spec::output_format(doc, Some(path)));
-            let changed = out.value() != doc.value();
-            if changed {
-                out.write_to(path).map_err(|e| Failure {
-                    report: report.clone(),
-                    error: Error::Spec(e),
-                })?;
+            if out.value() != doc.value() {
+                if let Err(e) = out.write_to(path) {
+                    return Err(fail(Error::Spec(e), report));
+                }
                 report.definition_written = true;
             }
         }
