@@ -44,6 +44,7 @@
 pub mod conformance;
 mod error;
 mod fake;
+pub mod limits;
 #[cfg(feature = "sdk")]
 mod sdk;
 mod traits;
