@@ -175,6 +175,21 @@ function call(handler, event, header) {
   });
 }
 
+function endMarker(stream, marker) {
+  return new Promise((resolve) => {
+    try {
+      if (stream.destroyed || stream.writableEnded) {
+        // The function closed its own output: lambda-sync stops waiting for the marker.
+        resolve();
+        return;
+      }
+      stream.write(marker, () => resolve());
+    } catch (e) {
+      resolve();
+    }
+  });
+}
+
 function stringify(value) {
   const text = JSON.stringify(value);
   return text === undefined ? 'null' : text;
@@ -222,14 +237,10 @@ function stringify(value) {
       text = JSON.stringify(toError(e));
     }
     current = null;
-    const marker = Buffer.from('\x1eLSEND:' + header.nonce + '\n', 'latin1');
-    for (const fd of [1, 2]) {
-      try {
-        writeAll(fd, marker);
-      } catch (e) {
-        // The function closed its own output: lambda-sync stops waiting for the marker.
-      }
-    }
+    const marker = '\x1eLSEND:' + header.nonce + '\n';
+    // Through the streams, after what they still hold (a pipe write that would block is
+    // queued, not lost), and only once they have flushed it.
+    await Promise.all([process.stdout, process.stderr].map((stream) => endMarker(stream, marker)));
     send(kind, header.nonce + text);
   }
 })().catch((e) => {
