@@ -460,3 +460,43 @@ async fn futures_join<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output>
     .await;
     out.into_iter().map(Option::unwrap).collect()
 }
+
+#[tokio::test]
+async fn the_server_outlives_hostile_handlers_and_its_shutdown_ends_every_environment() {
+    use crate::serve::request;
+    use lambda_sync_local::{ApiHandle, ServeOptions};
+    bounded(async {
+        for lang in LANGS {
+            let (aws, api_id) = account(lang).await;
+            let (api, _cache) = local(&aws, &api_id).await;
+            let options = ServeOptions::new();
+            let listener = lambda_sync_local::bind("127.0.0.1:0".parse().unwrap(), &options)
+                .await
+                .unwrap();
+            let addr = listener.local_addr().unwrap();
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let server = tokio::spawn(lambda_sync_local::serve_listener(
+                ApiHandle::new(api),
+                listener,
+                options,
+                async {
+                    let _ = stopped.await;
+                },
+            ));
+            for (what, status) in [("flood", 200), ("channel", 502), ("exit", 502)] {
+                let r = request(addr, "GET", &format!("/warm?do={what}"), &[], b"").await;
+                assert_eq!(r.status, status, "{lang:?} {what}");
+                let r = request(addr, "GET", "/warm", &[], b"").await;
+                assert_eq!(r.status, 200, "{lang:?} after {what}");
+            }
+            let pid = request(addr, "GET", "/warm", &[], b"").await.json()["pid"]
+                .as_u64()
+                .unwrap();
+            assert!(alive(pid));
+            stop.send(()).unwrap();
+            server.await.unwrap().unwrap();
+            assert!(ended(pid).await, "{lang:?}: serve's shutdown left {pid} running");
+        }
+    })
+    .await;
+}
