@@ -18,7 +18,9 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use lambda_sync_aws::{ApiGateway as _, CreateFunction, FakeAws, ImportRestApi, Lambda as _, minimal_zip};
+use lambda_sync_aws::{
+    ApiGateway as _, CreateFunction, FakeAws, ImportRestApi, Lambda as _, minimal_zip,
+};
 use lambda_sync_local::{ApiHandle, LocalApi, LocalOptions, ServeOptions};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::TcpStream;
@@ -228,7 +230,11 @@ fn ms(d: Duration) -> String {
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let aws = FakeAws::default();
-    let uri = |f: &str| format!("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:{f}/invocations");
+    let uri = |f: &str| {
+        format!(
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:{f}/invocations"
+        )
+    };
     let integration = |f: &str| {
         serde_json::json!({"type": "aws", "httpMethod": "POST", "uri": uri(f),
             "passthroughBehavior": "when_no_templates",
@@ -246,12 +252,30 @@ async fn main() {
         .unwrap();
     let role = "arn:aws:iam::123456789012:role/r";
     for (name, runtime, handler, file, code) in [
-        ("getUserNode", "nodejs22.x", "index.handler", "index.js", NODE_HANDLER),
-        ("getUserPython", "python3.13", "lambda_function.lambda_handler", "lambda_function.py", PYTHON_HANDLER),
+        (
+            "getUserNode",
+            "nodejs22.x",
+            "index.handler",
+            "index.js",
+            NODE_HANDLER,
+        ),
+        (
+            "getUserPython",
+            "python3.13",
+            "lambda_function.lambda_handler",
+            "lambda_function.py",
+            PYTHON_HANDLER,
+        ),
     ] {
-        aws.create_function(CreateFunction::new(name, role, runtime, handler, minimal_zip(file, code.as_bytes())))
-            .await
-            .unwrap();
+        aws.create_function(CreateFunction::new(
+            name,
+            role,
+            runtime,
+            handler,
+            minimal_zip(file, code.as_bytes()),
+        ))
+        .await
+        .unwrap();
     }
     let options = LocalOptions::new(dir.path().join("cache"));
     let (max_processes, max_environments) = (options.max_processes, options.max_environments);
@@ -276,7 +300,8 @@ async fn main() {
     std::fs::write(code.join("lambda_function.py"), PYTHON_HANDLER).unwrap();
     std::fs::write(dir.path().join("floor.js"), NODE_FLOOR).unwrap();
     std::fs::write(dir.path().join("floor.py"), PYTHON_FLOOR).unwrap();
-    let (_node_floor, node_addr) = floor("node", &dir.path().join("floor.js"), &code.join("index.js")).await;
+    let (_node_floor, node_addr) =
+        floor("node", &dir.path().join("floor.js"), &code.join("index.js")).await;
     let (_python_floor, python_addr) = floor("python3", &dir.path().join("floor.py"), &code).await;
 
     // The served routes carry a prefix per language; the floors answer `/user/...`.
@@ -296,7 +321,12 @@ async fn main() {
     println!("| target | median ms | p99 ms | req/s (16 clients) |");
     println!("|---|---|---|---|");
     for (label, f) in &rows {
-        println!("| {label} | {} | {} | {:.0} |", ms(f.median), ms(f.p99), f.throughput);
+        println!(
+            "| {label} | {} | {} | {:.0} |",
+            ms(f.median),
+            ms(f.p99),
+            f.throughput
+        );
     }
     for pair in rows.chunks(2) {
         let (floor, warm) = (&pair[0].1, &pair[1].1);

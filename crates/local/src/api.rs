@@ -13,10 +13,10 @@ use lambda_sync_mapping::Request;
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 
-use crate::http::{HttpRequest, HttpResponse};
-use crate::route::Router;
 use crate::environment::{CodeKey, FunctionSpec, Ran as Invocation};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::pool::Pool;
+use crate::route::Router;
 use crate::runtime::{self, Language, Outcome};
 use crate::{Error, Result};
 

@@ -488,28 +488,26 @@ impl Environment {
                 logs.push_str(&self.end(true).await);
                 (Outcome::Crash(None), false)
             }
-            Ok(Ok(Frame::Answer(kind, payload))) => {
-                match payload.strip_prefix(nonce.as_bytes()) {
-                    None => {
-                        logs.push_str(&self.end(true).await);
-                        logs.push_str(&format!(
+            Ok(Ok(Frame::Answer(kind, payload))) => match payload.strip_prefix(nonce.as_bytes()) {
+                None => {
+                    logs.push_str(&self.end(true).await);
+                    logs.push_str(&format!(
                             "RequestId: {request_id} Error: the runtime's answer was not its own (a function wrote to the protocol channel)\n"
                         ));
-                        (Outcome::Crash(None), false)
-                    }
-                    Some(body) => {
-                        let until = tokio::time::Instant::now() + MARKER_WAIT;
-                        self.wait_logs(until, |s| (s.found | s.closed) == 3).await;
-                        logs.push_str(&self.take_logs());
-                        let text = String::from_utf8_lossy(body).into_owned();
-                        if kind == b'R' {
-                            (Outcome::Success(text), true)
-                        } else {
-                            (Outcome::Error(error_value(body)), kind == b'E')
-                        }
+                    (Outcome::Crash(None), false)
+                }
+                Some(body) => {
+                    let until = tokio::time::Instant::now() + MARKER_WAIT;
+                    self.wait_logs(until, |s| (s.found | s.closed) == 3).await;
+                    logs.push_str(&self.take_logs());
+                    let text = String::from_utf8_lossy(body).into_owned();
+                    if kind == b'R' {
+                        (Outcome::Success(text), true)
+                    } else {
+                        (Outcome::Error(error_value(body)), kind == b'E')
                     }
                 }
-            }
+            },
         };
         {
             let mut state = self.logs.lock().unwrap_or_else(|e| e.into_inner());

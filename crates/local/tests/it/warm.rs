@@ -14,7 +14,8 @@ use crate::support::*;
 /// parameter `do` says.
 fn source(lang: Lang) -> &'static str {
     match lang {
-        Lang::Node => r#"
+        Lang::Node => {
+            r#"
 const fs = require('fs');
 const { spawn } = require('child_process');
 let count = 0;
@@ -50,8 +51,10 @@ exports.handler = async (event, context) => {
     left: context.getRemainingTimeInMillis(), memory: Number(context.memoryLimitInMB), env, tmp,
     cwd: process.cwd() }) };
 };
-"#,
-        Lang::Python => r#"
+"#
+        }
+        Lang::Python => {
+            r#"
 import json, os, subprocess, sys, time
 count = 0
 print('init log line')
@@ -95,7 +98,8 @@ def lambda_handler(event, context):
         'arn': context.invoked_function_arn, 'left': context.get_remaining_time_in_millis(),
         'memory': context.memory_limit_in_mb, 'env': {k: os.environ.get(k) for k in keys},
         'tmp': tmp, 'cwd': os.getcwd()})}
-"#,
+"#
+        }
     }
 }
 
@@ -175,7 +179,12 @@ async fn module_state_survives_sequential_calls() {
                     "{}",
                     r.logs
                 );
-                assert_eq!(r.logs.contains("init log line"), expected == 1, "{}", r.logs);
+                assert_eq!(
+                    r.logs.contains("init log line"),
+                    expected == 1,
+                    "{}",
+                    r.logs
+                );
             }
             assert!(pids.iter().all(|p| *p == pids[0]), "{lang:?}: {pids:?}");
             assert_eq!(api.idle_environments(), 1);
@@ -259,7 +268,8 @@ async fn concurrent_calls_get_separate_environments_up_to_the_cap() {
             // running at the same time can all answer.
             let dir = tempfile::tempdir().unwrap();
             let d = dir.path().to_str().unwrap();
-            let calls = (0..3).map(|_| api.invoke(call(&[("do", "barrier"), ("dir", d), ("n", "3")])));
+            let calls =
+                (0..3).map(|_| api.invoke(call(&[("do", "barrier"), ("dir", d), ("n", "3")])));
             let mut pids = Vec::new();
             for r in futures_join(calls.collect()).await {
                 pids.push(ok(&r.unwrap())["pid"].as_u64().unwrap());
@@ -311,14 +321,24 @@ async fn a_timeout_ends_the_environment_and_its_children() {
                 (504, json!({"message": "Endpoint request timed out"}))
             );
             assert!(r.logs.contains("going to sleep"), "{}", r.logs);
-            assert!(r.logs.contains("Task timed out after 4.00 seconds"), "{}", r.logs);
+            assert!(
+                r.logs.contains("Task timed out after 4.00 seconds"),
+                "{}",
+                r.logs
+            );
             let child: u64 = std::fs::read_to_string(&child_file)
                 .unwrap()
                 .trim()
                 .parse()
                 .unwrap();
-            assert!(ended(first).await, "{lang:?}: the environment {first} lives on");
-            assert!(ended(child).await, "{lang:?}: the handler's child {child} lives on");
+            assert!(
+                ended(first).await,
+                "{lang:?}: the environment {first} lives on"
+            );
+            assert!(
+                ended(child).await,
+                "{lang:?}: the handler's child {child} lives on"
+            );
             // The next call gets a fresh environment.
             let body = ok(&api.invoke(call(&[])).await.unwrap());
             assert_eq!(body["count"], 1, "{lang:?}");
@@ -495,7 +515,10 @@ async fn the_server_outlives_hostile_handlers_and_its_shutdown_ends_every_enviro
             assert!(alive(pid));
             stop.send(()).unwrap();
             server.await.unwrap().unwrap();
-            assert!(ended(pid).await, "{lang:?}: serve's shutdown left {pid} running");
+            assert!(
+                ended(pid).await,
+                "{lang:?}: serve's shutdown left {pid} running"
+            );
         }
     })
     .await;
