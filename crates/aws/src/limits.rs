@@ -22,3 +22,8 @@ pub const LAMBDA_DEFAULT_MEMORY_MB: u32 = 128;
 /// result fails with `Function.ResponseSizeTooLarge`, "Response payload size exceeded maximum
 /// allowed payload size (6291556 bytes)."
 pub const LAMBDA_SYNC_PAYLOAD_MAX_BYTES: usize = 6_291_556;
+
+/// How long Lambda lets a function's init phase (starting the runtime, loading the handler
+/// module) run: "The Init phase is limited to 10 seconds" (Lambda execution environment
+/// lifecycle). It is not counted in the function's timeout.
+pub const LAMBDA_INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);

@@ -14,7 +14,9 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use lambda_sync_aws::limits::{LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_SYNC_PAYLOAD_MAX_BYTES};
+use lambda_sync_aws::limits::{
+    LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_INIT_TIMEOUT, LAMBDA_SYNC_PAYLOAD_MAX_BYTES,
+};
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::UnixStream;
 use tokio::sync::watch;
@@ -402,8 +404,6 @@ impl Environment {
 
     /// Runs one call: `event` (JSON text, or empty) until `timeout` from now.
     pub async fn invoke(&mut self, request_id: &str, event: &[u8], timeout: Duration) -> Ran {
-        let started = Instant::now();
-        let deadline = tokio::time::Instant::now() + timeout;
         let mut init = None;
         let before = self.take_logs();
         let mut logs = before;
@@ -418,7 +418,10 @@ impl Environment {
             reusable,
         };
         if !self.ready {
-            match tokio::time::timeout_at(deadline, self.read_frame()).await {
+            // As on Lambda, the init phase has its own limit and does not eat into the
+            // function's timeout.
+            let limit = timeout.max(LAMBDA_INIT_TIMEOUT);
+            match tokio::time::timeout(limit, self.read_frame()).await {
                 Ok(Ok(Frame::Ready)) => {
                     self.ready = true;
                     init = Some(self.spawned.elapsed());
@@ -439,6 +442,8 @@ impl Environment {
             }
             logs.push_str(&self.take_logs());
         }
+        let started = Instant::now();
+        let deadline = tokio::time::Instant::now() + timeout;
         let nonce = nonce();
         {
             let mut state = self.logs.lock().unwrap_or_else(|e| e.into_inner());

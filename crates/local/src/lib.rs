@@ -86,7 +86,9 @@
 //! # Where it differs from AWS
 //!
 //! - A function that runs past [`LocalOptions::timeout`] is killed and the request answers
-//!   504, as API Gateway does when its integration timeout ends first. (On AWS a Lambda
+//!   504, as API Gateway does when its integration timeout ends first. As on Lambda, an
+//!   environment's init (starting the runtime, loading the handler) is not counted in it; it
+//!   has its own limit, the larger of the timeout and Lambda's 10 s. (On AWS a Lambda
 //!   timeout shorter than that is a function error, `Task timed out`, mapped like any other.)
 //! - A process that ends without a result (`process.exit(3)`, `os._exit(3)`, a fatal error)
 //!   answers 502. (On AWS a non-proxy integration sees `Runtime.ExitError` as a function
