@@ -13,9 +13,11 @@ use lambda_sync_mapping::Request;
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 
+use crate::environment::{CodeKey, FunctionSpec, Ran as Invocation};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::pool::Pool;
 use crate::route::Router;
-use crate::runtime::{self, Invocation, Job, Language, Outcome};
+use crate::runtime::{self, Language, Outcome};
 use crate::{Error, Result};
 
 /// Settings of a [`LocalApi`].
@@ -45,8 +47,14 @@ pub struct LocalOptions {
     pub python: PathBuf,
     /// The stage name seen by templates and proxy events (default `local`).
     pub stage: String,
-    /// How many functions may run at the same time (default 4); more requests wait.
+    /// How many calls may run at the same time, all functions together (default 4); more
+    /// requests wait.
     pub max_processes: usize,
+    /// How many execution environments one function may have (default 4): a call that finds
+    /// them all busy waits for one.
+    pub max_environments: usize,
+    /// How long an idle execution environment is kept warm (default 5 minutes).
+    pub keep_alive: Duration,
 }
 
 impl LocalOptions {
@@ -60,6 +68,8 @@ impl LocalOptions {
             python: PathBuf::from("python3"),
             stage: "local".to_string(),
             max_processes: 4,
+            max_environments: 4,
+            keep_alive: Duration::from_secs(300),
         }
     }
 
@@ -93,9 +103,21 @@ impl LocalOptions {
         self
     }
 
-    /// Sets how many functions may run at once (at least 1).
+    /// Sets how many calls may run at once (at least 1).
     pub fn with_max_processes(mut self, n: usize) -> Self {
         self.max_processes = n.max(1);
+        self
+    }
+
+    /// Sets how many execution environments one function may have (at least 1).
+    pub fn with_max_environments(mut self, n: usize) -> Self {
+        self.max_environments = n.max(1);
+        self
+    }
+
+    /// Sets how long an idle execution environment is kept warm.
+    pub fn with_keep_alive(mut self, keep_alive: Duration) -> Self {
+        self.keep_alive = keep_alive;
         self
     }
 }
@@ -113,6 +135,7 @@ pub struct LocalApi {
     resources: Vec<Resource>,
     router: Router,
     slots: Arc<Semaphore>,
+    pool: Pool,
 }
 
 /// The default integration response and the patterned ones.
@@ -228,6 +251,9 @@ impl LocalApi {
         let resources = account.get_resources(&api_id).await?;
         let router = Router::new(resources.iter().map(|r| r.path.as_str()));
         let slots = Arc::new(Semaphore::new(options.max_processes.max(1)));
+        let cache_dir = std::path::absolute(&options.cache_dir)
+            .map_err(|e| Error::io("resolve", &options.cache_dir, e))?;
+        let pool = Pool::new(cache_dir, options.max_environments, options.keep_alive);
         Ok(LocalApi {
             account,
             api_id,
@@ -235,7 +261,19 @@ impl LocalApi {
             resources,
             router,
             slots,
+            pool,
         })
+    }
+
+    /// Ends every warm execution environment (those running a call end when it does, and
+    /// none is kept from then on). Dropping the `LocalApi` does the same.
+    pub fn shutdown(&self) {
+        self.pool.shutdown();
+    }
+
+    /// How many execution environments are warm and idle, waiting for a call.
+    pub fn idle_environments(&self) -> usize {
+        self.pool.counts().idle
     }
 
     /// The API id.
@@ -427,6 +465,7 @@ impl LocalApi {
             .as_ref()
             .map(|dir| dir.join(name))
             .filter(|dir| dir.is_dir());
+        let edited_code = edited.is_some();
         let code_dir = match edited {
             Some(dir) => std::path::absolute(&dir).map_err(|e| Error::io("resolve", &dir, e))?,
             None => {
@@ -446,28 +485,31 @@ impl LocalApi {
             Language::Node => &self.options.node,
             Language::Python => &self.options.python,
         };
-        let cache_dir = std::path::absolute(&self.options.cache_dir)
-            .map_err(|e| Error::io("resolve", &self.options.cache_dir, e))?;
+        let fingerprint = if edited_code {
+            runtime::fingerprint(&code_dir)
+        } else {
+            0
+        };
+        let spec = FunctionSpec {
+            key: CodeKey {
+                language,
+                program: program.clone(),
+                code_dir,
+                handler,
+                fingerprint,
+            },
+            function_name: name.clone(),
+            function_arn: info.arn.clone(),
+            region: self.account.region(),
+        };
         let _slot = self
             .slots
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        runtime::run(
-            &cache_dir,
-            Job {
-                language,
-                program,
-                code_dir: &code_dir,
-                handler: &handler,
-                function_name: name,
-                function_arn: &info.arn,
-                request_id: &target.request_id,
-                event,
-                timeout: self.options.timeout,
-            },
-        )
-        .await
+        self.pool
+            .invoke(&spec, &target.request_id, event, self.options.timeout)
+            .await
     }
 
     async fn invoke_aws(&self, request: &HttpRequest, target: &Target<'_>) -> Result<HttpResponse> {
@@ -480,6 +522,9 @@ impl LocalApi {
         let body_text = String::from_utf8_lossy(&request.body).into_owned();
         let event = match template {
             Some((key, template)) => {
+                if let Some(message) = unparsable_body(template, &body_text) {
+                    return Ok(HttpResponse::message(400, &message));
+                }
                 let req = self.mapping_request(request, target, body_text);
                 lambda_sync_mapping::evaluate(template, &req)
                     .map_err(|source| Error::Mapping {
@@ -674,6 +719,33 @@ impl LocalApi {
         };
         Ok(with_logs(response, invocation.logs))
     }
+}
+
+/// API Gateway's 400 message when a request template reads the body as JSON
+/// (`$input.json`, `$input.path`) and the body is not JSON; `None` when it is (or is empty, or
+/// the template does not read it as JSON). The first part is API Gateway's own text; the
+/// parser's detail is serde_json's where API Gateway gives its JSON parser's.
+fn unparsable_body(template: &str, body: &str) -> Option<String> {
+    if body.trim().is_empty()
+        || !(template.contains("$input.json") || template.contains("$input.path"))
+    {
+        return None;
+    }
+    let error = serde_json::from_str::<Value>(body).err()?;
+    let detail = error.to_string();
+    let detail = detail
+        .rsplit_once(" at line ")
+        .map_or(detail.as_str(), |(d, _)| d);
+    const SHOWN: usize = 500;
+    let mut source: String = body.chars().take(SHOWN).collect();
+    if source.len() < body.len() {
+        source.push_str(&format!("[truncated {} bytes]", body.len() - source.len()));
+    }
+    Some(format!(
+        "Could not parse request body into json: Could not parse payload into json: {detail}\n at [Source: (byte[])\"{source}\"; line: {}, column: {}]",
+        error.line(),
+        error.column()
+    ))
 }
 
 fn timeout() -> HttpResponse {

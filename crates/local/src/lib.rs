@@ -17,11 +17,27 @@
 //! - `AWS_PROXY` integrations get the REST API proxy event (format 1.0) and their
 //!   `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}` result is the answer;
 //!   a malformed one answers 502;
+//! - an `AWS` integration whose request template reads the body as JSON (`$input.json`,
+//!   `$input.path`) answers a body that is not JSON with API Gateway's 400
+//!   `Could not parse request body into json: ...`;
 //! - the function runs from `functions_dir/NAME/` when that folder exists (a local edit),
-//!   else from its zip, extracted once to the cache; a small shim per language loads the
-//!   handler, calls it with the event and a context, and writes the result to a file, so
-//!   whatever the function prints is its log ([`HttpResponse::logs`]). A timeout answers
-//!   504, a crash 502.
+//!   else from its zip, extracted once to the cache, in a **warm execution environment** as
+//!   Lambda keeps them: a long-lived `node` or `python3` process running a small runtime loop
+//!   that loads the handler once (Node.js ES modules and CommonJS, Python), then takes events
+//!   one at a time over a framed unix-socket channel, so module state (a client, a cache, a
+//!   counter) survives between calls. Whatever the function prints is its log
+//!   ([`HttpResponse::logs`]), with Lambda's `START`, `END` and `REPORT` lines (`Duration`,
+//!   and `Init Duration` on an environment's first call).
+//!
+//! Environments are kept per function ([`LocalOptions::max_environments`], then calls
+//! queue), ended after [`LocalOptions::keep_alive`] idle, and ended by a timeout (504), a
+//! crash (502), anything on the channel that is not the runtime's answer (502), a change of
+//! the function's code (an edit, a new package: the next call starts a fresh one), or
+//! [`LocalApi::shutdown`] / dropping the `LocalApi`. Each has Lambda's variables
+//! (`AWS_LAMBDA_FUNCTION_NAME`, `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, `AWS_REGION`, `_HANDLER`,
+//! `LAMBDA_TASK_ROOT`, ...), its own scratch folder as `TMPDIR`, and its own process group,
+//! so processes a handler starts end with it. The context has `getRemainingTimeInMillis()`
+//! / `get_remaining_time_in_millis()`, `awsRequestId` / `aws_request_id`, the function ARN.
 //!
 //! [`serve`] answers HTTP on loopback through the same path, with an [`ApiHandle`] the caller
 //! swaps when the definition changes.
@@ -70,7 +86,9 @@
 //! # Where it differs from AWS
 //!
 //! - A function that runs past [`LocalOptions::timeout`] is killed and the request answers
-//!   504, as API Gateway does when its integration timeout ends first. (On AWS a Lambda
+//!   504, as API Gateway does when its integration timeout ends first. As on Lambda, an
+//!   environment's init (starting the runtime, loading the handler) is not counted in it; it
+//!   has its own limit, the larger of the timeout and Lambda's 10 s. (On AWS a Lambda
 //!   timeout shorter than that is a function error, `Task timed out`, mapped like any other.)
 //! - A process that ends without a result (`process.exit(3)`, `os._exit(3)`, a fatal error)
 //!   answers 502. (On AWS a non-proxy integration sees `Runtime.ExitError` as a function
@@ -81,17 +99,31 @@
 //!   empty string, so `.*` also selects successes while `.+` does not.
 //! - Functions run with the user's rights and environment (plus Lambda's variables such as
 //!   `AWS_LAMBDA_FUNCTION_NAME`), in the code's folder; there is no sandbox and no memory
-//!   limit. Only stored (uncompressed) zip entries can be read, which is what lambda-sync
-//!   writes.
+//!   limit (`Memory Size` is Lambda's default, 128 MB; `Max Memory Used` is the process's
+//!   peak resident size where `/proc` tells it). `/tmp` is the machine's: the environment's
+//!   own scratch folder is `TMPDIR` (`os.tmpdir()`, `tempfile`). Only stored (uncompressed)
+//!   zip entries can be read, which is what lambda-sync writes.
+//! - Between calls an environment waits blocked on its channel, so timers a Node.js handler
+//!   left behind run during its next call, as on Lambda's frozen environments; a callback
+//!   handler's result is returned at once (`callbackWaitsForEmptyEventLoop` is not waited
+//!   for). An uncaught exception or unhandled rejection fails the call and ends the
+//!   environment.
+//! - The 400 for a body that is not JSON carries serde_json's description of the error where
+//!   API Gateway gives its JSON parser's; the prefix, the `[Source: ...]` part and the status
+//!   are API Gateway's.
 //! - Binary media types are not modelled: a proxy event carries a body that is not UTF-8 in
 //!   base64 (`isBase64Encoded: true`); a mapping template sees it as lossy UTF-8 text.
 //! - A [`LocalApi`] is a snapshot of the API's resources; build a new one when the definition
-//!   changes (the functions' code is read at each request).
+//!   changes (the functions' code is checked at each request). Its environments end when it
+//!   is dropped, so a re-push that builds a new one starts them fresh.
+//! - The local runner needs a unix system (unix sockets, process groups).
 #![deny(missing_docs)]
 
 mod api;
+mod environment;
 mod error;
 mod http;
+mod pool;
 mod route;
 mod runtime;
 mod serve;

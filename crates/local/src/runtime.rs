@@ -1,20 +1,16 @@
-//! Running a function's code in a node or python3 child process.
+//! Languages, runtime shims and functions' code on disk (packages extracted once, edited
+//! folders fingerprinted).
 
 use std::io::{Cursor, Read as _};
 use std::path::{Component, Path, PathBuf};
-use std::process::Stdio;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt as _;
 
 use crate::{Error, Result};
 
 const NODE_SHIM: &str = include_str!("shims/node.cjs");
 const PYTHON_SHIM: &str = include_str!("shims/python.py");
-
-/// The most log text kept per invocation.
-const MAX_LOG: u64 = 1 << 20;
 
 /// Which interpreter runs a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,31 +38,10 @@ pub(crate) enum Outcome {
     Success(String),
     /// The handler failed; `{"errorMessage", "errorType", ...}`.
     Error(serde_json::Value),
-    /// The process ran past the timeout and was killed.
+    /// The call ran past the timeout and its environment was ended.
     Timeout,
-    /// The process ended without a result (exit code, if any).
+    /// The environment ended without a result (exit code, if any).
     Crash(Option<i32>),
-}
-
-/// The outcome and the log of one invocation.
-#[derive(Debug, Clone)]
-pub(crate) struct Invocation {
-    pub outcome: Outcome,
-    pub logs: String,
-}
-
-/// Everything needed to run one function once.
-#[derive(Debug)]
-pub(crate) struct Job<'a> {
-    pub language: Language,
-    pub program: &'a Path,
-    pub code_dir: &'a Path,
-    pub handler: &'a str,
-    pub function_name: &'a str,
-    pub function_arn: &'a str,
-    pub request_id: &'a str,
-    pub event: &'a [u8],
-    pub timeout: Duration,
 }
 
 /// Writes `contents` to `path` unless it is already there, atomically (temp file + rename),
@@ -190,114 +165,37 @@ pub(crate) fn extract(cache_dir: &Path, function: &str, zip: &[u8]) -> Result<Pa
     Ok(target)
 }
 
-fn read_log(path: &Path) -> String {
-    let Ok(file) = std::fs::File::open(path) else {
-        return String::new();
-    };
-    let mut data = Vec::new();
-    let _ = file.take(MAX_LOG).read_to_end(&mut data);
-    let mut text = String::from_utf8_lossy(&data).into_owned();
-    if data.len() as u64 >= MAX_LOG {
-        text.push_str("\n[lambda-sync: log truncated]\n");
-    }
-    text
-}
-
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs one invocation in a fresh working directory under `cache_dir/invocations`.
-pub(crate) async fn run(cache_dir: &Path, job: Job<'_>) -> Result<Invocation> {
-    let shim = shim_path(cache_dir, job.language)?;
-    let work = cache_dir.join("invocations").join(job.request_id);
-    std::fs::create_dir_all(&work).map_err(|e| Error::io("create", &work, e))?;
-    // Removes the scratch files however the invocation ends (also when it is cancelled).
-    let _cleanup = RemoveOnDrop(work.clone());
-    let outcome = run_in(&work, &shim, &job).await;
-    let logs = read_log(&work.join("log"));
-    Ok(Invocation {
-        outcome: outcome?,
-        logs,
-    })
-}
-
-async fn run_in(work: &Path, shim: &Path, job: &Job<'_>) -> Result<Outcome> {
-    let log_path = work.join("log");
-    let result_path = work.join("result.json");
-    let error_path = work.join("error.json");
-    let log = std::fs::File::create(&log_path).map_err(|e| Error::io("create", &log_path, e))?;
-    let log_err = log
-        .try_clone()
-        .map_err(|e| Error::io("create", &log_path, e))?;
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis();
-    let context = serde_json::json!({
-        "requestId": job.request_id,
-        "functionName": job.function_name,
-        "invokedFunctionArn": job.function_arn,
-        "memoryLimitInMB": 128,
-        "deadlineMs": (now_ms + job.timeout.as_millis()).to_string(),
-    });
-    let mut command = tokio::process::Command::new(job.program);
-    command
-        .arg(shim)
-        .arg(job.code_dir)
-        .arg(job.handler)
-        .arg(&result_path)
-        .arg(&error_path)
-        .arg(context.to_string())
-        .current_dir(job.code_dir)
-        .env("AWS_LAMBDA_FUNCTION_NAME", job.function_name)
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("LAMBDA_TASK_ROOT", job.code_dir)
-        .env("_HANDLER", job.handler)
-        .env("PYTHONUNBUFFERED", "1")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::from(log))
-        .stderr(Stdio::from(log_err))
-        .kill_on_drop(true);
-    let mut child = command.spawn().map_err(|source| Error::Spawn {
-        program: job.program.to_path_buf(),
-        source,
-    })?;
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let event = job.event.to_vec();
-    // Written concurrently: an event larger than the pipe buffer must not block the wait.
-    let writer = tokio::spawn(async move {
-        let _ = stdin.write_all(&event).await;
-        let _ = stdin.shutdown().await;
-    });
-    let status = match tokio::time::timeout(job.timeout, child.wait()).await {
-        Ok(status) => status.map_err(|e| Error::io("wait for", job.program, e))?,
-        Err(_) => {
-            let _ = child.start_kill();
-            let _ = child.wait().await;
-            writer.abort();
-            return Ok(Outcome::Timeout);
+/// A digest of the names, sizes and modification times of every file under `dir` (an edit
+/// of any file changes it). Unreadable entries count as absent.
+pub(crate) fn fingerprint(dir: &Path) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::hash::DefaultHasher::new();
+    let mut stack = vec![dir.to_path_buf()];
+    let mut entries = Vec::new();
+    while let Some(folder) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in read.flatten() {
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            let path = entry.path();
+            if meta.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            entries.push((path, meta.len(), modified));
         }
-    };
-    writer.abort();
-    if let Ok(text) = std::fs::read_to_string(&error_path) {
-        let value = serde_json::from_str(&text).unwrap_or_else(
-            |_| serde_json::json!({ "errorMessage": text, "errorType": "Runtime.Unknown" }),
-        );
-        return Ok(Outcome::Error(value));
     }
-    if status.success()
-        && let Ok(text) = std::fs::read_to_string(&result_path)
-    {
-        return Ok(Outcome::Success(text));
-    }
-    Ok(Outcome::Crash(status.code()))
+    entries.sort();
+    entries.hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]

@@ -153,7 +153,8 @@ pub async fn serve(
 }
 
 /// Serves the API on an already bound listener until `shutdown` completes; then stops
-/// accepting, ends open connections and kills functions still running.
+/// accepting, ends open connections, kills functions still running and ends the warm
+/// execution environments.
 ///
 /// # Errors
 ///
@@ -200,6 +201,9 @@ pub async fn serve_listener(
         }
     }
     connections.shutdown().await;
+    // Calls still running were dropped with their connections (their environments with
+    // them); end the warm ones too.
+    api.current().shutdown();
     Ok(())
 }
 

@@ -10,3 +10,4 @@ mod serve;
 mod support;
 mod templates;
 mod walkthrough;
+mod warm;

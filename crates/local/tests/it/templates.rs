@@ -71,3 +71,52 @@ async fn hand_written_templates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_json_answers_400_when_the_template_reads_json() {
+    bounded(async {
+        let aws = FakeAws::default();
+        let raw = r#"{"raw": "$util.escapeJavaScript($input.body).replaceAll("\\'","'")"}"#;
+        let spec = json!({
+            "swagger": "2.0", "info": {"title": "bodies", "version": "1"},
+            "paths": {
+                "/json": {"post": {"responses": {"200": {"description": "ok"}},
+                    "x-amazon-apigateway-integration": aws_integration("echo", &[("body".into(), "body", "body".into())], 200, &[])}},
+                "/raw": {"post": {"responses": {"200": {"description": "ok"}},
+                    "x-amazon-apigateway-integration": {"type": "aws", "httpMethod": "POST", "uri": uri("echo"),
+                        "requestTemplates": {"application/json": raw},
+                        "responses": {"default": {"statusCode": "200"}}}}}
+            }
+        });
+        let api_id = import(&aws, &spec).await;
+        create(&aws, "echo", Lang::Node, Lang::Node.echo()).await;
+        let (api, _cache) = local(&aws, &api_id).await;
+        let post = |path: &str, body: &str| {
+            api.invoke(
+                HttpRequest::new("POST", path)
+                    .with_header("Content-Type", "application/json")
+                    .with_body(body.as_bytes().to_vec()),
+            )
+        };
+        for (body, line, column) in [("abc", 1, 1), ("{\"a\": 1,\n \"b\" 2}", 2, 6)] {
+            let r = post("/json", body).await.unwrap();
+            assert_eq!(r.status, 400, "{body}: {}", r.body_text());
+            let message = json_body(&r)["message"].as_str().unwrap().to_string();
+            let prefix = "Could not parse request body into json: Could not parse payload into json: ";
+            assert!(message.starts_with(prefix), "{message}");
+            let source = format!("\n at [Source: (byte[])\"{body}\"; line: {line}, column: {column}]");
+            assert!(message.ends_with(&source), "{message}");
+            assert_eq!(r.function.as_deref(), Some("echo"));
+            assert!(r.logs.is_empty(), "the function must not run: {}", r.logs);
+        }
+        // JSON bodies and empty bodies still reach the function.
+        let r = post("/json", r#"{"a": [1]}"#).await.unwrap();
+        assert_eq!(json_body(&r), json!({"body": {"a": [1]}}));
+        let r = post("/json", "").await.unwrap();
+        assert_eq!(json_body(&r), json!({"body": {}}));
+        // A template that reads the body as text gets the text.
+        let r = post("/raw", "not json").await.unwrap();
+        assert_eq!(json_body(&r), json!({"raw": "not json"}));
+    })
+    .await;
+}
