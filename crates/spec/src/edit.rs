@@ -11,7 +11,9 @@
 //! node alone is rewritten and a warning says so. The edited text is parsed again and must give
 //! exactly the wanted document (keys in order), or nothing is written.
 //!
-//! Recursion follows the document's nesting, which the parsers cap at [`crate::MAX_DEPTH`].
+//! The walks recurse along the document's nesting, which is bounded: the parsers refuse source
+//! text nested deeper than [`crate::MAX_DEPTH`], and a target nested deeper than that (plus a
+//! small margin) is refused before any walk, by an iterative check.
 
 use crate::document::{Document, Format};
 use crate::error::{Error, Result};
@@ -66,6 +68,15 @@ pub struct WriteBack {
 /// # Ok::<(), lambda_sync_spec::Error>(())
 /// ```
 pub fn edit_text(source: &str, target: &Value) -> Result<Edited> {
+    if too_deep(target) {
+        return Err(Error::Write {
+            format: "YAML or JSON",
+            message: format!(
+                "the document to write is nested deeper than {} levels",
+                crate::MAX_DEPTH + EXTRA_DEPTH
+            ),
+        });
+    }
     let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &source[bom..];
     let (orig, format) = crate::parse::parse(body)?;
@@ -90,6 +101,7 @@ pub fn edit_text(source: &str, target: &Value) -> Result<Edited> {
         warnings: Vec::new(),
         anchors: HashMap::new(),
         path: Vec::new(),
+        flow_warned: Default::default(),
     };
     ed.diff(tree.root, &orig, target, Slot::Root);
     let Editor {
@@ -200,6 +212,26 @@ pub fn write_back(document: &Document, target: &Value, path: &Path) -> Result<Wr
         edits: edited.edits.len(),
         warnings: edited.warnings,
     })
+}
+
+/// The nesting that write-back may add below what the parsers accept.
+const EXTRA_DEPTH: usize = 16;
+
+/// Whether `v` nests deeper than the parsers accept plus [`EXTRA_DEPTH`] (checked without
+/// recursion, so that the recursive walks below are bounded).
+fn too_deep(v: &Value) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        if d > crate::MAX_DEPTH + EXTRA_DEPTH {
+            return true;
+        }
+        match v {
+            Value::Object(o) => stack.extend(o.values().map(|c| (c, d + 1))),
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn write_err(format: Format, message: String) -> Error {
@@ -450,15 +482,18 @@ fn build_yaml(src: &str) -> Option<Tree> {
                     t.ends_with('{') || t.ends_with('[')
                 };
                 let layout = if flow { Layout::Flow } else { Layout::Block };
+                let mut start = s;
                 if flow {
                     last_end = e;
+                    start = src[..e].trim_end().len() - 1;
+                } else if !is_map {
+                    // A block sequence starts at its first `-`: after the previous event, past
+                    // blanks, `:`, comments and the sequence's own anchor or tag.
+                    start = block_seq_dash(b, last_end)?;
+                    last_end = start + 1;
                 }
                 nodes.push(Node {
-                    start: if flow {
-                        src[..e].trim_end().len() - 1
-                    } else {
-                        s
-                    },
+                    start,
                     end: e,
                     anchor,
                     kind: if is_map {
@@ -507,18 +542,9 @@ fn build_yaml(src: &str) -> Option<Tree> {
                     }
                 );
                 if block {
-                    let first = first?;
-                    let mut start = first;
-                    if matches!(nodes[n].kind, Kind::Seq { .. }) {
-                        while start > 0 && b[start - 1] == b' ' {
-                            start -= 1;
-                        }
-                        if start == 0 || b[start - 1] != b'-' {
-                            return None;
-                        }
-                        start -= 1;
+                    if matches!(nodes[n].kind, Kind::Map { .. }) {
+                        nodes[n].start = first?;
                     }
-                    nodes[n].start = start;
                     nodes[n].end = last?;
                 } else {
                     nodes[n].end = e;
@@ -535,6 +561,29 @@ fn build_yaml(src: &str) -> Option<Tree> {
         root: root?,
         quotes,
     })
+}
+
+/// The `-` that starts a block sequence, scanning from `from`.
+fn block_seq_dash(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\r' | b'\n' | b':' | b'?' => i += 1,
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'&' | b'!' => {
+                while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+                    i += 1;
+                }
+            }
+            b'-' => return Some(i),
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn build_json(src: &str) -> Option<Tree> {
@@ -899,6 +948,18 @@ fn yaml_member_value(v: &Value, col: usize, style: &Style, out: &mut String) {
                 col
             }
         }
+        Value::String(text) if literal_ok(text) => {
+            // A multi-line string as a literal block scalar, as a person would write it.
+            out.push_str(if text.ends_with('\n') { " |" } else { " |-" });
+            for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+                out.push_str(style.nl);
+                if !line.is_empty() {
+                    out.extend(std::iter::repeat_n(' ', col + style.step));
+                    out.push_str(line);
+                }
+            }
+            return;
+        }
         other => {
             out.push(' ');
             out.push_str(&yaml_scalar(other, style));
@@ -908,6 +969,18 @@ fn yaml_member_value(v: &Value, col: usize, style: &Style, out: &mut String) {
     out.push_str(style.nl);
     out.extend(std::iter::repeat_n(' ', c));
     yaml_block(v, c, style, out);
+}
+
+/// Whether a string reads back the same as a literal block scalar (`|` or `|-`).
+fn literal_ok(s: &str) -> bool {
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    body.contains('\n')
+        && !body.starts_with([' ', '\t', '\n'])
+        && !body.ends_with('\n')
+        && !s
+            .chars()
+            .any(|c| c != '\n' && (c.is_control() || c == '\u{feff}'))
+        && body.split('\n').all(|l| !l.ends_with([' ', '\t']))
 }
 
 fn is_nonempty_collection(v: &Value) -> bool {
@@ -955,6 +1028,8 @@ struct Editor<'a> {
     /// What each anchored node now says (anchors whose node changed).
     anchors: HashMap<usize, Value>,
     path: Vec<String>,
+    /// Flow mappings already reported.
+    flow_warned: std::collections::HashSet<usize>,
 }
 
 impl Editor<'_> {
@@ -1214,7 +1289,7 @@ impl Editor<'_> {
     #[allow(clippy::too_many_arguments)]
     fn insert_members(
         &mut self,
-        _n: usize,
+        n: usize,
         members: &[Member],
         layout: Layout,
         prev: Option<usize>,
@@ -1240,13 +1315,17 @@ impl Editor<'_> {
                 match prev {
                     Some(p) => {
                         let at = after_line(src, self.value_end(members, p));
-                        if at == src.len() && !src.ends_with('\n') {
-                            text.push_str(nl);
-                        }
+                        // A file without a final line break keeps not having one.
+                        let unterminated = at == src.len() && !src.ends_with('\n');
                         for s in body {
+                            if unterminated {
+                                text.push_str(nl);
+                            }
                             text.extend(std::iter::repeat_n(' ', key_col));
                             text.push_str(&s);
-                            text.push_str(nl);
+                            if !unterminated {
+                                text.push_str(nl);
+                            }
                         }
                         self.edit(at, at, text);
                     }
@@ -1261,6 +1340,12 @@ impl Editor<'_> {
                 }
             }
             (Layout::Flow, format) => {
+                if format == Format::Yaml && self.flow_warned.insert(n) {
+                    self.warnings.push(format!(
+                        "{}: a flow mapping (`{{...}}`); the new members were added to it in flow style on its line",
+                        self.here(),
+                    ));
+                }
                 // One member per line when the members start their own lines (pretty JSON).
                 let own = own_line_col(src, members[0].key_start).is_some();
                 let base = if own {
