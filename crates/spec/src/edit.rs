@@ -1074,7 +1074,7 @@ impl Editor<'_> {
                     members,
                     layout,
                 },
-            ) if !t.is_empty() && members.len() == o.len() => {
+            ) if !t.is_empty() && !o.is_empty() && members.len() == o.len() => {
                 if !self.diff_map(n, members, *layout, o, t) {
                     self.warnings.push(format!(
                         "{}: the mapping could not be edited in place (its keys changed order); it was rewritten",
@@ -1402,7 +1402,13 @@ impl Editor<'_> {
         let (start, end) = (node.start, node.end);
         match self.format {
             Format::Json => {
-                let text = if src[start..end].contains('\n') {
+                // Pretty when the node spans lines, or is an empty `{}`/`[]` on a line of its
+                // own member (a pretty-printed file); compact on a line of several members.
+                let ls = line_start(src, start);
+                let lead = src[ls..start].trim_start();
+                let own_member = lead.is_empty() || (lead.starts_with('"') && !lead.contains(','));
+                let empty = matches!(src[start..end].trim(), "{}" | "[]");
+                let text = if src[start..end].contains('\n') || (empty && own_member) {
                     let ls = line_start(src, start);
                     let base: String = src[ls..]
                         .chars()

@@ -220,7 +220,9 @@ fn write_back_keeps_the_users_file_and_a_second_push_writes_nothing() {
     );
     // What was added.
     assert!(
-        written.ends_with(&format!("# the end\r\nx-aws-api-id: {api_id}\r\n")),
+        written.ends_with(&format!(
+            "            id: {{type: string}}\r\nx-aws-api-id: {api_id}\r\n# the end\r\n"
+        )),
         "{written}"
     );
     assert!(
@@ -262,10 +264,15 @@ fn write_back_keeps_the_users_file_and_a_second_push_writes_nothing() {
     );
 }
 
-/// Whether `new` is `old` with text inserted (the characters of `old` in order, nothing lost).
+/// Whether `new` is the non-blank line `old` with text inserted: the same start (indentation and
+/// key), and every character of `old` still there in order.
 fn is_extended(old: &str, new: &str) -> bool {
+    let head = old.split(':').next().unwrap_or(old);
     let mut rest = new.chars();
-    new.len() > old.len() && old.chars().all(|c| rest.any(|n| n == c))
+    !old.trim().is_empty()
+        && new.starts_with(head)
+        && new.len() > old.len()
+        && old.chars().all(|c| rest.any(|n| n == c))
 }
 
 #[test]

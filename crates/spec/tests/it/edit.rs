@@ -200,3 +200,21 @@ fn nothing_to_change_is_no_edit() {
     assert!(edited.edits.is_empty());
     assert_eq!(edited.text, src);
 }
+
+#[test]
+fn an_empty_mapping_gets_members_without_a_warning() {
+    for (src, expect) in [
+        ("paths: {}\n", "paths:\n  /a:\n    get: {}\n"),
+        (
+            "{\n  \"paths\": {}\n}\n",
+            "{\n  \"paths\": {\n    \"/a\": {\n      \"get\": {}\n    }\n  }\n}\n",
+        ),
+        ("{\"paths\":{}}", "{\"paths\":{\"/a\":{\"get\":{}}}}"),
+    ] {
+        let mut target = parse(src).unwrap().0;
+        set(&mut target, "/paths", "/a", json!({"get": {}}));
+        let edited = edit_text(src, &target).unwrap();
+        assert_eq!(edited.text, expect);
+        assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
+    }
+}
