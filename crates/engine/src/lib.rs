@@ -180,8 +180,11 @@ impl Engine {
     }
 
     /// Pushes, then (when `update_definition` is on and the push succeeded) writes the AWS-ready
-    /// definition back to `path` atomically, in its own format, with `x-aws-api-id` recorded.
-    /// With `update_definition` off the file is never touched.
+    /// definition back to `path`, with `x-aws-api-id` recorded: as edits of the file's own text
+    /// ([`lambda_sync_spec::write_back`]), so comments, layout and every untouched byte stay;
+    /// atomically; and only if the file still holds what `doc` was loaded from. Spots that had to
+    /// be rewritten rather than edited are reported as warnings. With `update_definition` off the
+    /// file is never touched.
     pub async fn push_and_write_back(
         &self,
         doc: &Document,
@@ -259,13 +262,18 @@ impl Engine {
             && self.settings.update_definition
             && report.skipped.is_none()
         {
-            let mut out = write_back_document(prepared, report.api_id.as_deref());
-            out.set_format(lambda_sync_spec::output_format(doc, Some(path)));
+            let out = write_back_document(prepared, report.api_id.as_deref());
             if out.value() != doc.value() {
-                if let Err(e) = out.write_to(path) {
-                    return Err(fail(Error::Spec(e), report));
+                // Edits of the user's text, never a re-serialisation (comments and layout stay).
+                match lambda_sync_spec::write_back(doc, out.value(), path) {
+                    Ok(w) => {
+                        report.definition_written = w.written;
+                        report
+                            .warnings
+                            .extend(w.warnings.into_iter().map(|w| format!("write-back: {w}")));
+                    }
+                    Err(e) => return Err(fail(Error::Spec(e), report)),
                 }
-                report.definition_written = true;
             }
         }
         Ok(report)

@@ -189,6 +189,15 @@ pub struct Document {
     format: Format,
     path: Option<PathBuf>,
     source: Option<Arc<String>>,
+    digest: Option<u64>,
+}
+
+/// A fingerprint of the bytes a document was read from (to notice that its file changed).
+pub(crate) fn digest(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 impl fmt::Debug for Document {
@@ -212,6 +221,7 @@ impl Document {
             format,
             path: None,
             source: None,
+            digest: None,
         })
     }
 
@@ -223,6 +233,18 @@ impl Document {
         self.path = path;
         self.source = source;
         self
+    }
+
+    pub(crate) fn with_digest(mut self, digest: u64) -> Self {
+        self.digest = Some(digest);
+        self
+    }
+
+    /// A fingerprint of the bytes the document was loaded from, when it was loaded from bytes,
+    /// text or a file ([`write_back`](crate::write_back) refuses to write when the file no
+    /// longer has it).
+    pub fn source_digest(&self) -> Option<u64> {
+        self.digest
     }
 
     /// The whole tree.

@@ -53,6 +53,15 @@ pub enum Error {
     /// The input parsed, but it is not an OpenAPI definition of a supported version.
     #[error("{0}")]
     Version(String),
+    /// The file changed after it was read, so write-back refused to overwrite it.
+    #[error(
+        "{}: the file changed after it was read; nothing was written back. Push again to write the extensions into the new version",
+        path.display()
+    )]
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
     /// A document could not be serialised.
     #[error("could not write the definition as {format}: {message}")]
     Write {

@@ -45,6 +45,7 @@ mod bundle;
 mod checks;
 mod diagnostic;
 mod document;
+mod edit;
 mod error;
 mod graph;
 mod load;
@@ -56,6 +57,7 @@ mod views;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::{Document, Format, SpecVersion, to_text, write_atomic};
+pub use edit::{Edited, TextEdit, WriteBack, edit_text, write_back};
 pub use error::{Error, Result};
 pub use graph::{Cycle, Edge, MAX_CYCLE_NAMES, SchemaGraph};
 pub use load::{Loaded, Loader, load_bytes, load_path, load_str, output_format};

@@ -130,10 +130,12 @@ impl Loader {
         path: Option<PathBuf>,
         base: Option<PathBuf>,
     ) -> Result<Loaded> {
+        let digest = crate::document::digest(&bytes);
         let text = parse::decode(bytes)?;
         let (value, format) = parse::parse(&text)?;
-        let mut document =
-            Document::from_value(value, format)?.with_source(path.clone(), Some(Arc::new(text)));
+        let mut document = Document::from_value(value, format)?
+            .with_source(path.clone(), Some(Arc::new(text)))
+            .with_digest(digest);
         let mut diagnostics = Vec::new();
         let mut sites = crate::refs::collect_refs(document.value());
         if self.external_refs {

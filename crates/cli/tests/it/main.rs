@@ -177,6 +177,104 @@ fn write_back_round_trip() {
     assert!(names(&again["functions_created"]).is_empty());
 }
 
+/// Issue 18: write-back keeps the user's file. A hand-written definition with comments,
+/// anchors, flow mappings, a 3-space indent and CRLF line endings gets only added lines (and
+/// members added inline to its two one-line flow mappings, reported as warnings); a second push
+/// writes nothing (same bytes, same modification time).
+#[test]
+fn write_back_keeps_the_users_file_and_a_second_push_writes_nothing() {
+    let t = TestCommand::new();
+    let original = include_str!("../../../engine/tests/fixtures/write-back/handwritten.yaml")
+        .replace('\n', "\r\n");
+    t.write("api.yaml", &original);
+    t.write("lambda-sync.toml", "update_definition = true\n");
+    let r = t.json(&["push", "api.yaml", "--format", "json"]);
+    assert_eq!(r["definition_written"], true);
+    let api_id = r["api_id"].as_str().unwrap();
+    let written = std::fs::read_to_string(t.path("api.yaml")).unwrap();
+    // Every original line is still there, in order; the others are new lines or the two flow
+    // mappings' lines with members added inside.
+    let old: Vec<&str> = original.split_inclusive("\r\n").collect();
+    let new: Vec<&str> = written.split_inclusive("\r\n").collect();
+    assert_eq!(new.concat(), written, "every line ends with CRLF");
+    let (mut i, mut changed) = (0, Vec::new());
+    for line in &new {
+        if i < old.len() && *line == old[i] {
+            i += 1;
+        } else if i < old.len() && is_extended(old[i], line) {
+            changed.push(old[i].trim());
+            i += 1;
+        }
+    }
+    assert_eq!(i, old.len(), "an original line is missing:\n{written}");
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    assert!(
+        changed[0].starts_with("post: {operationId: createUser"),
+        "{changed:?}"
+    );
+    assert!(changed[1].starts_with("/health: {get:"), "{changed:?}");
+    let warnings = r["warnings"].to_string();
+    assert!(
+        warnings.contains("write-back: /paths/~1health/get: a flow mapping"),
+        "{warnings}"
+    );
+    // What was added.
+    assert!(
+        written.ends_with(&format!(
+            "            id: {{type: string}}\r\nx-aws-api-id: {api_id}\r\n# the end\r\n"
+        )),
+        "{written}"
+    );
+    assert!(
+        written.contains("      get:   # no operationId: one is generated and written back\r\n"),
+        "{written}"
+    );
+    let v = lambda_sync_spec::parse(&written).unwrap().0;
+    for op in [
+        "/paths/~1users/get",
+        "/paths/~1users~1{id}/delete",
+        "/paths/~1health/get",
+    ] {
+        assert!(v.pointer(&format!("{op}/operationId")).is_some(), "{op}");
+        assert!(
+            v.pointer(&format!("{op}/x-amazon-apigateway-integration"))
+                .is_some(),
+            "{op}"
+        );
+    }
+
+    // A second push: nothing written, the file byte-identical, its mtime unchanged.
+    let mtime = std::fs::metadata(t.path("api.yaml"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let again = t.json(&["push", "api.yaml", "--format", "json"]);
+    assert_eq!(again["definition_written"], false);
+    assert!(names(&again["functions_created"]).is_empty());
+    assert_eq!(
+        std::fs::read_to_string(t.path("api.yaml")).unwrap(),
+        written
+    );
+    assert_eq!(
+        std::fs::metadata(t.path("api.yaml"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        mtime
+    );
+}
+
+/// Whether `new` is the non-blank line `old` with text inserted: the same start (indentation and
+/// key), and every character of `old` still there in order.
+fn is_extended(old: &str, new: &str) -> bool {
+    let head = old.split(':').next().unwrap_or(old);
+    let mut rest = new.chars();
+    !old.trim().is_empty()
+        && new.starts_with(head)
+        && new.len() > old.len()
+        && old.chars().all(|c| rest.any(|n| n == c))
+}
+
 #[test]
 fn disabled_sends_nothing() {
     let t = TestCommand::new();

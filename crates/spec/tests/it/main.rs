@@ -4,6 +4,7 @@ mod bad_input;
 mod bundle;
 mod cycles;
 mod diagnostics;
+mod edit;
 mod props;
 mod real_world;
 mod roundtrip;
