@@ -811,7 +811,7 @@ fn own_line_col(src: &str, at: usize) -> Option<usize> {
     prefix
         .bytes()
         .all(|c| c == b' ' || c == b'\t')
-        .then(|| prefix.len())
+        .then_some(prefix.len())
 }
 
 /// The column (in characters) of `at` on its line.

@@ -26,7 +26,7 @@ fn fixtures() -> Vec<(String, String)> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(fixture_dir(dir))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| matches!(Format::from_path(p), Some(_)))
+            .filter(|p| Format::from_path(p).is_some())
             .collect();
         entries.sort();
         for p in entries {
