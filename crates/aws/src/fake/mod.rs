@@ -474,6 +474,12 @@ impl FakeAws {
             .and_then(|a| a.definition.clone())
     }
 
+    /// Deletes a REST API as `DeleteRestApi` would (a test helper: lambda-sync never deletes
+    /// an API). Returns whether it existed. The functions and their policies stay.
+    pub fn delete_rest_api(&self, api_id: &str) -> bool {
+        self.lock().account.apis.remove(api_id).is_some()
+    }
+
     /// The deployments made of an API, oldest first.
     pub fn deployments(&self, api_id: &str) -> Vec<Deployment> {
         self.lock()
