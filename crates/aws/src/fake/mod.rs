@@ -141,9 +141,13 @@ fn rate_bucket(operation: &str) -> Option<Bucket> {
 }
 
 /// `ImportRestApi`'s bucket for an endpoint type: one import per 30 s for edge-optimized APIs,
-/// per 3 s otherwise.
+/// per 3 s otherwise (each type counted on its own, as the engine's limiter paces them).
 fn import_bucket(endpoint_type: crate::EndpointType) -> Bucket {
-    ("ImportRestApi", endpoint_type.import_interval(), 1)
+    let bucket = match endpoint_type {
+        crate::EndpointType::Edge => "ImportRestApiEdge",
+        _ => "ImportRestApi",
+    };
+    (bucket, endpoint_type.import_interval(), 1)
 }
 
 fn short_id(seed: &str) -> String {
