@@ -3,9 +3,9 @@
 use crate::output::{OutputFormat, load_error, print_diagnostics};
 use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use anyhow::{Context, bail};
-use lambda_sync::aws::{BasePathMode, FakeAws, PutMode, SdkAws, SdkOptions};
+use lambda_sync::aws::{BasePathMode, EndpointType, FakeAws, PutMode, SdkAws, SdkOptions};
 use lambda_sync::integration::IntegrationType;
-use lambda_sync::{ApplyOptions, Config, Engine, Progress, State, SyncReport, Target};
+use lambda_sync::{ApplyOptions, Config, Engine, Progress, Recorded, State, SyncReport, Target};
 use lambda_sync_spec::Document;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -80,6 +80,12 @@ pub struct SyncArgs {
     /// Switch a compat rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
+    /// Endpoint type of a new API (EDGE, REGIONAL or PRIVATE).
+    #[arg(long, value_parser = ["EDGE", "REGIONAL", "PRIVATE"], ignore_case = true)]
+    pub endpoint_type: Option<String>,
+    /// Read every function's policy instead of the state's cache of known statements.
+    #[arg(long)]
+    pub refresh: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -123,6 +129,16 @@ impl SyncArgs {
                 "split" => BasePathMode::Split,
                 _ => BasePathMode::Ignore,
             })
+        );
+        set!(
+            endpoint_type,
+            self.endpoint_type
+                .as_deref()
+                .map(|t| match t.to_ascii_uppercase().as_str() {
+                    "REGIONAL" => EndpointType::Regional,
+                    "PRIVATE" => EndpointType::Private,
+                    _ => EndpointType::Edge,
+                })
         );
         if self.update_definition {
             c.update_definition = true;
@@ -205,6 +221,7 @@ struct Account {
     local: Option<(FakeAws, PathBuf)>,
     state_path: PathBuf,
     state_key: String,
+    account_key: String,
 }
 
 impl Account {
@@ -215,12 +232,14 @@ impl Account {
             .canonicalize()
             .unwrap_or_else(|_| args.spec.clone());
         let state_path = args.state.join("state.json");
+        let target = if args.aws { "aws" } else { "local" };
         let state_key = State::key(
-            if args.aws { "aws" } else { "local" },
+            target,
             &settings.region,
             &settings.account_id,
             &canonical.display().to_string(),
         );
+        let account_key = State::account_key(target, &settings.region, &settings.account_id);
         let (gateway, lambda, local): (
             Arc<dyn lambda_sync::aws::ApiGateway>,
             Arc<dyn lambda_sync::aws::Lambda>,
@@ -267,14 +286,22 @@ impl Account {
             local,
             state_path,
             state_key,
+            account_key,
         })
     }
 
-    fn recorded_api_id(&self) -> anyhow::Result<Option<String>> {
-        Ok(State::load(&self.state_path)?
-            .apis
-            .get(&self.state_key)
-            .cloned())
+    /// What earlier pushes recorded: the API id, and the policy cache of this account and
+    /// region unless `refresh` (a missing cache means every policy is read).
+    fn recorded(&self, refresh: bool) -> anyhow::Result<Recorded> {
+        let mut state = State::load(&self.state_path)?;
+        Ok(Recorded {
+            api_id: state.apis.get(&self.state_key).cloned(),
+            policies: if refresh {
+                None
+            } else {
+                state.policies.remove(&self.account_key)
+            },
+        })
     }
 
     /// Pushes (write-back included) and records the outcome: the local account, the code of
@@ -294,10 +321,10 @@ impl Account {
                 return Ok((report, Some(e)));
             }
         };
-        let recorded = self.recorded_api_id()?;
+        let recorded = self.recorded(args.refresh)?;
         let (report, error) = match self
             .engine
-            .push_prepared(doc, &prepared, recorded.as_deref(), Some(&args.spec))
+            .push_recorded(doc, &prepared, &recorded, Some(&args.spec))
             .await
         {
             Ok(r) => (r, None),
@@ -333,12 +360,21 @@ impl Account {
                 lambda_sync_spec::write_atomic(&dir.join(&f.file_name), f.source.as_bytes())?;
             }
         }
-        if let Some(id) = &report.api_id {
-            let mut state = State::load(&self.state_path)?;
-            if state.apis.get(&self.state_key) != Some(id) {
-                state.apis.insert(self.state_key.clone(), id.clone());
-                state.save(&self.state_path)?;
-            }
+        let mut state = State::load(&self.state_path)?;
+        let mut changed = false;
+        if let Some(id) = &report.api_id
+            && state.apis.get(&self.state_key) != Some(id)
+        {
+            state.apis.insert(self.state_key.clone(), id.clone());
+            changed = true;
+        }
+        changed |= state.record_policies(
+            &self.account_key,
+            prepared.functions.iter().map(|f| f.name.as_str()),
+            &report.policies,
+        );
+        if changed {
+            state.save(&self.state_path)?;
         }
         Ok(())
     }
@@ -353,7 +389,7 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
     let account = Account::open(args, false).await?;
     let outcome = account
         .engine
-        .plan(&doc, account.recorded_api_id()?.as_deref())
+        .plan_recorded(&doc, &account.recorded(args.refresh)?)
         .await?;
     match args.format {
         OutputFormat::Text => {
@@ -439,7 +475,12 @@ fn print_report(
             for f in &report.functions_created {
                 println!("  + {f}");
             }
-            println!("permissions added: {}", report.permissions_added.len());
+            println!(
+                "permissions: {} added, {} removed; {} function policies read",
+                report.permissions_added.len(),
+                report.permissions_removed.len(),
+                report.policies_read
+            );
             if let Some(d) = &report.deployment {
                 println!("deployed to stage {} ({})", d.stage, d.id);
             }
@@ -575,5 +616,27 @@ pub async fn quiet_push(
     }
     let (fake, _) = account.local.expect("the local account");
     let api_id = report.api_id.expect("a successful push has an API id");
+    Ok(Ok((fake, api_id)))
+}
+
+/// The local account as it is and the API the definition was pushed to (for `invoke
+/// --no-push` and `serve --no-push`), or the exit code when there is none.
+pub async fn local_as_is(
+    args: &SyncArgs,
+    doc: &Document,
+) -> anyhow::Result<Result<(FakeAws, String), u8>> {
+    let account = Account::open(args, false).await?;
+    let recorded = account.recorded(true)?;
+    let Some(api_id) = account
+        .engine
+        .resolve_api_id(doc, recorded.api_id.as_deref())
+    else {
+        eprintln!(
+            "error: {} has not been pushed to the local account; push it, or drop --no-push",
+            args.spec.display()
+        );
+        return Ok(Err(EXIT_USAGE));
+    };
+    let (fake, _) = account.local.expect("the local account");
     Ok(Ok((fake, api_id)))
 }

@@ -5,7 +5,7 @@
 //! `cargo bench -p lambda-sync --bench push [-- OPERATIONS SCALE]` (defaults: 1000, 0.05).
 
 use lambda_sync::aws::FakeAws;
-use lambda_sync::{ApplyOptions, Config, Engine, RateClass, SyncReport, Target};
+use lambda_sync::{ApplyOptions, Config, Engine, RateClass, Recorded, SyncReport, Target};
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +29,7 @@ fn writes(r: &SyncReport) -> usize {
         "ImportRestApi",
         "PutRestApi",
         "AddPermission",
+        "RemovePermission",
         "CreateDeployment",
     ]
     .iter()
@@ -52,7 +53,13 @@ fn main() {
             .unwrap()
             .document;
         let account = FakeAws::default().with_rate_limits(scale);
-        let settings = Config::default().resolve(Target::Local).unwrap();
+        // A regional API: the import's pacing is 3 s, not the 30 s of an edge API.
+        let settings = Config {
+            endpoint_type: lambda_sync::aws::EndpointType::Regional,
+            ..Config::default()
+        }
+        .resolve(Target::Local)
+        .unwrap();
         let engine = Engine::new(
             settings,
             Arc::new(account.clone()),
@@ -78,7 +85,10 @@ fn main() {
         );
 
         let started = Instant::now();
-        let first = engine.push(&doc, None).await.expect("first push");
+        let first = engine
+            .push_recorded(&doc, &prepared, &Recorded::default(), None)
+            .await
+            .expect("first push");
         let took = started.elapsed();
         // The bound: every Lambda control-plane call at 15 per second, plus one import (3 s).
         let lambda_calls: usize = [
@@ -104,14 +114,39 @@ fn main() {
         );
         println!("  calls: {:?} (writes {})", first.calls, writes(&first));
 
+        // A re-push with the policy cache the first push recorded (what the CLI does).
+        let recorded = Recorded {
+            api_id: first.api_id.clone(),
+            policies: Some(first.policies.clone()),
+        };
+        let started = Instant::now();
         let again = engine
-            .push(&doc, first.api_id.as_deref())
+            .push_recorded(&doc, &prepared, &recorded, None)
             .await
             .expect("re-push");
         println!(
-            "re-push: calls {:?} (writes {})",
+            "re-push with the policy cache: {:.3} s, calls {:?} (writes {}, GetPolicy {})",
+            started.elapsed().as_secs_f64(),
             again.calls,
-            writes(&again)
+            writes(&again),
+            again.calls.get("GetPolicy").copied().unwrap_or(0)
+        );
+        let started = Instant::now();
+        let refreshed = engine
+            .push_recorded(
+                &doc,
+                &prepared,
+                &Recorded::api_id(first.api_id.as_deref()),
+                None,
+            )
+            .await
+            .expect("re-push --refresh");
+        println!(
+            "re-push --refresh (no cache): {:.3} s, calls {:?} (writes {}, GetPolicy {})",
+            started.elapsed().as_secs_f64(),
+            refreshed.calls,
+            writes(&refreshed),
+            refreshed.calls.get("GetPolicy").copied().unwrap_or(0)
         );
 
         let more = lambda_sync_spec::load_str(&definition(operations + 1))

@@ -45,6 +45,9 @@ mod fake {
         list_functions_pagination: lambda,
         invalid_function_input: lambda,
         permissions_and_policy: lambda,
+        integration_rules: api,
+        merge_sibling_variables: api,
+        policy_limits: lambda,
     }
 
     #[tokio::test]

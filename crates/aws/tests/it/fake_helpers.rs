@@ -95,7 +95,12 @@ fn fail_always_until_cleared() {
 #[tokio::test(start_paused = true)]
 async fn rate_limits_throttle_past_documented_rates() {
     let aws = FakeAws::default().with_rate_limits(1.0);
-    let import = || aws.import_rest_api(ImportRestApi::new(PETS3));
+    // A regional API: 1 import per 3 s (an edge-optimized one: 1 per 30 s, below).
+    let import = || {
+        aws.import_rest_api(
+            ImportRestApi::new(PETS3).with_endpoint_type(lambda_sync_aws::EndpointType::Regional),
+        )
+    };
     let api = import().await.unwrap();
     let throttled = import().await.unwrap_err();
     assert!(matches!(throttled, Error::Throttled { .. }) && throttled.is_retryable());
@@ -149,6 +154,14 @@ async fn rate_limits_throttle_past_documented_rates() {
     for _ in 0..50 {
         aws.get_rest_api(&api.id).await.unwrap();
     }
+    // Edge-optimized imports: 1 per 30 s.
+    let edge = || aws.import_rest_api(ImportRestApi::new(PETS3));
+    tokio::time::advance(Duration::from_secs(3)).await;
+    edge().await.unwrap();
+    tokio::time::advance(Duration::from_secs(29)).await;
+    assert!(matches!(edge().await, Err(Error::Throttled { .. })));
+    tokio::time::advance(Duration::from_millis(1001)).await;
+    edge().await.unwrap();
 }
 
 #[tokio::test(start_paused = true)]
@@ -162,7 +175,8 @@ async fn rate_limit_scale_shrinks_the_windows() {
             .await
             .is_err()
     );
-    tokio::time::advance(Duration::from_millis(31)).await;
+    // Edge-optimized (the default): 30 s × 0.01.
+    tokio::time::advance(Duration::from_millis(301)).await;
     aws.import_rest_api(ImportRestApi::new(PETS3))
         .await
         .unwrap();

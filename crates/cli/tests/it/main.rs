@@ -481,6 +481,47 @@ fn the_reference_walkthrough_with_invoke() {
 }
 
 #[test]
+fn invoke_no_push_runs_the_account_as_it_is_with_policies_checked() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    // Not pushed yet: --no-push has nothing to call.
+    let out = t.run(&["invoke", "pets.yaml", "GET", "/pets", "--no-push"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("has not been pushed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pushed = t.json(&["push", "pets.yaml", "--format", "json"]);
+    assert_eq!(pushed["ok"], true, "{pushed}");
+    // The definition changes but is not pushed: the account answers as it was.
+    t.write("pets.yaml", &PETS.replace("/pets:", "/animals:"));
+    let r = t.json(&[
+        "invoke",
+        "pets.yaml",
+        "GET",
+        "/pets",
+        "--no-push",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r["status"], 200, "{r}");
+    assert_eq!(r["function"], "listPets");
+    let cached = t.json(&["plan", "pets.yaml", "--format", "json"]);
+    assert!(cached["plan"]["api"]["body_sha256"].is_string(), "{cached}");
+    assert_eq!(
+        cached["calls"].get("GetPolicy"),
+        None,
+        "the state's cache: {cached}"
+    );
+    let refreshed = t.json(&["plan", "pets.yaml", "--refresh", "--format", "json"]);
+    assert!(
+        refreshed["calls"]["GetPolicy"].as_u64().unwrap() >= 1,
+        "{refreshed}"
+    );
+}
+
+#[test]
 fn serve_answers_over_http_and_reloads() {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::TcpStream;
@@ -636,6 +677,39 @@ fn push_to_moto() {
         "{first}"
     );
     assert_eq!(first["api_created"], true);
+    // A second API that reuses the functions (another state folder): each function gets a
+    // statement for each API, read back through the SDK backend.
+    let second = run(aws(&["--state", "second-state"]));
+    assert_eq!(second["ok"], true, "{second}");
+    assert_eq!(second["api_created"], true, "{second}");
+    assert!(
+        second["functions_created"].as_array().unwrap().is_empty(),
+        "{second}"
+    );
+    let api_ids = [&first["api_id"], &second["api_id"]].map(|v| v.as_str().unwrap().to_string());
+    assert_ne!(api_ids[0], api_ids[1]);
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use lambda_sync::aws::{Lambda as _, SdkAws, SdkOptions};
+        let sdk = SdkAws::from_env(
+            SdkOptions::default()
+                .with_region(region.clone())
+                .with_endpoint_url(endpoint.clone()),
+        )
+        .await
+        .unwrap();
+        for f in [format!("listPets{suffix}"), format!("showPetById{suffix}")] {
+            let policy = sdk.get_policy(&f).await.unwrap();
+            for id in &api_ids {
+                assert!(
+                    policy.iter().any(|s| s.sid.contains(id.as_str())
+                        && s.source_arn
+                            .as_deref()
+                            .is_some_and(|a| a.contains(id.as_str()))),
+                    "{f} has no statement for API {id}: {policy:?}"
+                );
+            }
+        }
+    });
     let again = run(aws(&[]));
     assert!(
         again["functions_created"].as_array().unwrap().is_empty(),

@@ -1,5 +1,7 @@
 //! Engine tests against the in-memory fake account.
 
+mod plan;
+
 use lambda_sync::aws::{ApiGateway, Error as AwsError, FakeAws, Lambda, PutMode};
 use lambda_sync::{ApplyOptions, Config, DeploymentMode, Engine, Settings, SyncReport, Target};
 use lambda_sync_spec::{Document, load_str};
@@ -608,4 +610,73 @@ paths:
         "{failure}"
     );
     assert!(account.calls().is_empty(), "{:?}", account.calls());
+}
+
+#[tokio::test]
+async fn a_re_push_with_the_policy_cache_reads_no_policy_and_writes_once() {
+    let account = FakeAws::default();
+    let d = doc(PETS);
+    let e = engine(&account, Config::default());
+    let prepared = lambda_sync::prepare(&d, e.settings()).unwrap();
+    let first = e
+        .push_recorded(&d, &prepared, &lambda_sync::Recorded::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.policies.len(),
+        3,
+        "created functions' policies are known"
+    );
+    let recorded = lambda_sync::Recorded {
+        api_id: first.api_id.clone(),
+        policies: Some(first.policies.clone()),
+    };
+    account.clear_calls();
+    let again = e
+        .push_recorded(&d, &prepared, &recorded, None)
+        .await
+        .unwrap();
+    assert_eq!(account.call_count("GetPolicy"), 0, "{:?}", again.calls);
+    assert_eq!(again.policies_read, 0);
+    let writes: Vec<_> = account.calls().into_iter().filter(|c| c.mutating).collect();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(again.policies, first.policies);
+    // Without the cache (`--refresh`), every policy is read and the result is the same.
+    account.clear_calls();
+    let refreshed = e
+        .push_recorded(
+            &d,
+            &prepared,
+            &lambda_sync::Recorded::api_id(first.api_id.as_deref()),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(account.call_count("GetPolicy"), 3);
+    assert_eq!(refreshed.policies, first.policies);
+}
+
+#[tokio::test]
+async fn a_second_api_and_a_re_created_api_get_statements_of_their_own() {
+    let account = FakeAws::default();
+    let d = doc(PETS);
+    let first = push(&account, Config::default(), &d, None).await;
+    // A second API from the same definition (a deleted state file, a moved folder).
+    let second = push(&account, Config::default(), &d, None).await;
+    assert_ne!(first.api_id, second.api_id);
+    assert!(second.functions_created.is_empty());
+    assert_eq!(second.permissions_added.len(), 3);
+    assert!(second.permissions_removed.is_empty());
+    for f in ["listPets", "createPet", "showPetById"] {
+        let policy = account.get_policy(f).await.unwrap();
+        for id in [&first.api_id, &second.api_id] {
+            let id = id.as_deref().unwrap();
+            assert!(
+                policy
+                    .iter()
+                    .any(|s| s.sid.contains(id) && s.source_arn.as_deref().unwrap().contains(id)),
+                "{f} has no statement for {id}: {policy:?}"
+            );
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod code;
 mod errors;
 mod events;
+mod permissions;
 mod proxy;
 mod routes;
 mod serve;
