@@ -95,6 +95,8 @@ pub struct SyncReport {
     pub api_name: String,
     /// Whether this push created the API.
     pub api_created: bool,
+    /// Whether this push updated an existing API (its definition was put).
+    pub api_updated: bool,
     /// Functions created.
     pub functions_created: Vec<String>,
     /// Functions that existed and were used as they are.
@@ -391,12 +393,15 @@ impl<'a> Runner<'a> {
                     .with_mode(*mode)
                     .with_basepath(plan.basepath)
                     .with_fail_on_warnings(plan.fail_on_warnings);
-                self.call(RateClass::Put, || self.gateway.put_rest_api(req.clone()))
+                let api = self
+                    .call(RateClass::Put, || self.gateway.put_rest_api(req.clone()))
                     .await
                     .map_err(|source| Error::Aws {
                         step: format!("updating REST API {api_id}"),
                         source,
-                    })?
+                    })?;
+                report.api_updated = true;
+                api
             }
         };
         if let Some(p) = progress {

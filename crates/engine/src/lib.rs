@@ -45,6 +45,8 @@
 mod apply;
 mod config;
 mod error;
+#[doc(hidden)]
+pub mod fault;
 mod limiter;
 mod plan;
 mod prepare;
@@ -63,7 +65,7 @@ pub use prepare::{
     API_ID_KEY, DesiredFunction, DesiredPermission, Prepared, bind_options, check_runtime, prepare,
     write_back_document,
 };
-pub use state::State;
+pub use state::{LOCK_FILE, LockMode, State, StateDir, definition_key};
 
 pub use lambda_sync_aws as aws;
 pub use lambda_sync_compat as compat;

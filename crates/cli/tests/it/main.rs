@@ -1,5 +1,8 @@
 //! End-to-end tests: the real `lambda-sync` binary on temporary folders.
 
+mod contract;
+mod state;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
