@@ -1,6 +1,6 @@
 //! `lambda-sync invoke` and `serve`: call the synced API on the local account.
 
-use crate::exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, USAGE as EXIT_USAGE, usage};
+use crate::exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, usage};
 use crate::output::{OutputFormat, outln};
 use crate::sync::{SyncArgs, load_spec, quiet_push};
 use lambda_sync_local::{ApiHandle, HttpRequest, LocalApi, LocalOptions, ServeOptions};
@@ -74,29 +74,16 @@ async fn open(args: &SyncArgs, timeout: u64) -> anyhow::Result<Result<LocalApi, 
 
 /// Runs `invoke`.
 pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
-    let api = match open(&args.sync, args.timeout).await? {
-        Ok(api) => api,
-        Err(code) => return Ok(code),
-    };
+    // The request first: a bad flag or an unreadable --data file is refused before the push.
     let mut request = HttpRequest::from_target(args.method.to_ascii_uppercase(), &args.path);
     for q in &args.query {
-        let (k, v) = match lambda_sync_local::parse_query_arg(q) {
-            Ok(kv) => kv,
-            Err(e) => {
-                eprintln!("error: --query {q}: {e}");
-                return Ok(EXIT_USAGE);
-            }
-        };
+        let (k, v) = lambda_sync_local::parse_query_arg(q)
+            .map_err(|e| usage(anyhow::anyhow!("--query {q}: {e}")))?;
         request = request.with_query(k, v);
     }
     for h in &args.header {
-        let (k, v) = match lambda_sync_local::parse_header_arg(h) {
-            Ok(kv) => kv,
-            Err(e) => {
-                eprintln!("error: --header {h}: {e}");
-                return Ok(EXIT_USAGE);
-            }
-        };
+        let (k, v) = lambda_sync_local::parse_header_arg(h)
+            .map_err(|e| usage(anyhow::anyhow!("--header {h}: {e}")))?;
         request = request.with_header(k, v);
     }
     if let Some(data) = &args.data {
@@ -111,6 +98,10 @@ pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
         }
         request = request.with_body(body);
     }
+    let api = match open(&args.sync, args.timeout).await? {
+        Ok(api) => api,
+        Err(code) => return Ok(code),
+    };
     let response = api.invoke(request).await?;
     let code = if (200..300).contains(&response.status) || args.any_status {
         EXIT_OK
@@ -119,7 +110,7 @@ pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
     };
     match args.sync.format {
         OutputFormat::Json => {
-            let v = serde_json::json!({
+            let mut v = serde_json::json!({
                 "ok": code == EXIT_OK,
                 "exit_code": code,
                 "status": response.status,
@@ -128,6 +119,9 @@ pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
                 "function": response.function,
                 "logs": response.logs,
             });
+            if code != EXIT_OK {
+                v["error"] = format!("HTTP {} is not a 2xx status", response.status).into();
+            }
             outln!("{}", serde_json::to_string_pretty(&v)?);
         }
         OutputFormat::Text => {

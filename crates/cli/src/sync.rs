@@ -189,7 +189,7 @@ pub fn load_spec(spec: &Path, format: OutputFormat) -> Result<Document, u8> {
                     .cloned()
                     .collect();
                 let message = format!(
-                    "{} error(s) in the definition; nothing was sent",
+                    "{} error(s) in the definition; nothing was sent or written",
                     errors.len()
                 );
                 match format {

@@ -380,6 +380,7 @@ fn the_reference_walkthrough_with_invoke() {
         "/nowhere",
         "--format",
         "json",
+        "--any-status",
     ]);
     assert_eq!(r["status"], 403);
     assert_eq!(r["body"], "{\"message\":\"Missing Authentication Token\"}");
