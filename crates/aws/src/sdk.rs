@@ -240,11 +240,11 @@ async fn check_credentials(config: &aws_config::SdkConfig, profile: Option<&str>
                 ),
             });
         }
-        Ok(Err(e)) => {
-            // The error's own text, without the provider chain's debug dump.
-            let why = e.to_string();
+        Ok(Err(_)) => {
+            // Not the chain's error: it names only the last provider tried, and its debug form
+            // is kilobytes long.
             return Err(Error::Credentials {
-                message: format!("no AWS credentials found: {why} (tried: {chain})\n{fix}"),
+                message: format!("no AWS credentials found (tried: {chain})\n{fix}"),
             });
         }
         Ok(Ok(c)) => c,

@@ -223,7 +223,7 @@ fn runtime_warnings(settings: &lambda_sync::Settings) -> Vec<String> {
 struct Account {
     engine: Engine,
     local: Option<(FakeAws, String)>,
-    state: StateDir,
+    state: Arc<StateDir>,
     state_key: String,
     /// The key earlier versions used (the definition's absolute path), adopted when found.
     legacy_key: String,
@@ -243,7 +243,9 @@ impl Account {
             (true, false) => LockMode::Write,
             (true, true) => LockMode::WriteNoWait,
         };
-        let state = StateDir::open(&args.state, mode, |line| eprintln!("{line}"))?;
+        let state = Arc::new(StateDir::open(&args.state, mode, |line| {
+            eprintln!("{line}")
+        })?);
         let target = if args.aws { "aws" } else { "local" };
         let state_key = State::key(
             target,
@@ -300,6 +302,12 @@ impl Account {
         if progress && args.format == OutputFormat::Text && std::io::stderr().is_terminal() {
             options = options.with_progress(Arc::new(Bar::default()));
         }
+        if writes {
+            options = options.with_journal(Arc::new(StateJournal {
+                state: state.clone(),
+                key: state_key.clone(),
+            }));
+        }
         let engine = Engine::new(settings, gateway, lambda).with_apply_options(options);
         Ok(Account {
             engine,
@@ -310,14 +318,32 @@ impl Account {
         })
     }
 
-    /// The API id recorded for this definition (under its key, or the key of earlier versions).
-    fn recorded_api_id(&self) -> anyhow::Result<Option<String>> {
+    /// The API id recorded for this definition (under its key, or the key of earlier
+    /// versions); else the API that an interrupted push of it created, found from the intent
+    /// it recorded (with a warning).
+    async fn recorded_api_id(&self) -> anyhow::Result<(Option<String>, Option<String>)> {
         let state = State::load(&self.state.state_path())?;
-        Ok(state
+        if let Some(id) = state
             .apis
             .get(&self.state_key)
             .or_else(|| state.apis.get(&self.legacy_key))
-            .cloned())
+        {
+            return Ok((Some(id.clone()), None));
+        }
+        let Some(intent) = state.pending.get(&self.state_key) else {
+            return Ok((None, None));
+        };
+        let taken: Vec<String> = state.apis.values().cloned().collect();
+        Ok(match self.engine.adopt(intent, &taken).await? {
+            Some(id) => {
+                let note = format!(
+                    "REST API {id} \"{}\" was created by an interrupted push: it is adopted, not created again",
+                    intent.api_name
+                );
+                (Some(id), Some(note))
+            }
+            None => (None, None),
+        })
     }
 
     /// Pushes what was prepared (write-back included) and records the outcome: the local
@@ -329,8 +355,8 @@ impl Account {
         doc: &Document,
         prepared: &lambda_sync::Prepared,
     ) -> anyhow::Result<(SyncReport, Option<lambda_sync::Error>)> {
-        let recorded = self.recorded_api_id()?;
-        let (report, error) = match self
+        let (recorded, adopted) = self.recorded_api_id().await?;
+        let (mut report, error) = match self
             .engine
             .push_prepared(doc, prepared, recorded.as_deref(), Some(&args.spec))
             .await
@@ -338,6 +364,7 @@ impl Account {
             Ok(r) => (r, None),
             Err(f) => (f.report, Some(f.error)),
         };
+        report.warnings.extend(adopted);
         self.record(&report, prepared, args)?;
         Ok((report, error))
     }
@@ -363,6 +390,9 @@ impl Account {
             state.apis.insert(self.state_key.clone(), id.clone());
             state_changed = true;
         }
+        if report.api_created || report.api_updated {
+            state_changed |= state.pending.remove(&self.state_key).is_some();
+        }
         let state_json = state.to_json();
         let mut files: Vec<(&str, &[u8])> = Vec::new();
         if state_changed {
@@ -375,7 +405,9 @@ impl Account {
                 .with_context(|| format!("saving the local account {file}"))?;
             files.push((file.as_str(), &account_json));
         }
+        lambda_sync::fault::point("before-record");
         self.state.commit(&files)?;
+        lambda_sync::fault::point("after-record");
         if self.local.is_some() {
             // Each created function's code, readable and editable next to the account; a
             // folder that an interrupted push did not write is written now.
@@ -397,6 +429,22 @@ impl Account {
     }
 }
 
+/// Records intents in the state folder (under the lock the account holds).
+#[derive(Debug)]
+struct StateJournal {
+    state: Arc<StateDir>,
+    key: String,
+}
+
+impl lambda_sync::Journal for StateJournal {
+    fn before_import(&self, intent: &lambda_sync::ImportIntent) -> lambda_sync::Result<()> {
+        let path = self.state.state_path();
+        let mut state = State::load(&path)?;
+        state.pending.insert(self.key.clone(), intent.clone());
+        self.state.commit(&[("state.json", &state.to_json())])
+    }
+}
+
 /// `lambda-sync plan`.
 pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
     let doc = match load_spec(&args.spec, args.format) {
@@ -405,11 +453,10 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
     };
     let settings = args.config()?.resolve(args.target())?;
     let account = Account::open(args, settings, false, false).await?;
-    let outcome = account
-        .engine
-        .plan(&doc, account.recorded_api_id()?.as_deref())
-        .await?;
+    let (recorded, adopted) = account.recorded_api_id().await?;
+    let outcome = account.engine.plan(&doc, recorded.as_deref()).await?;
     let mut warnings = runtime_warnings(account.engine.settings());
+    warnings.extend(adopted);
     warnings.extend(
         outcome
             .prepared

@@ -2,6 +2,7 @@
 //! AWS's rates, retries with exponential backoff and jitter.
 
 use crate::error::{Error, Result};
+use crate::journal::{ImportIntent, Journal};
 use crate::limiter::{Limiter, RateClass};
 use crate::plan::{ApiAction, Observed, Plan};
 use crate::prepare::Prepared;
@@ -42,6 +43,8 @@ pub struct ApplyOptions {
     pub max_backoff: Duration,
     /// Progress receiver.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Where intents are recorded before the calls that create something (see [`Journal`]).
+    pub journal: Option<Arc<dyn Journal>>,
 }
 
 impl Default for ApplyOptions {
@@ -53,11 +56,18 @@ impl Default for ApplyOptions {
             base_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             progress: None,
+            journal: None,
         }
     }
 }
 
 impl ApplyOptions {
+    /// Records intents in `journal` before the calls that create something.
+    pub fn with_journal(mut self, journal: Arc<dyn Journal>) -> Self {
+        self.journal = Some(journal);
+        self
+    }
+
     /// Sets the concurrency (at least 1).
     pub fn with_concurrency(mut self, n: usize) -> Self {
         self.concurrency = n.max(1);
@@ -369,10 +379,25 @@ impl<'a> Runner<'a> {
         if let Some(e) = first_error {
             return Err(e);
         }
+        crate::fault::point("functions-created");
 
         // 2. The API.
         let api = match &plan.api {
             ApiAction::Import => {
+                if let Some(journal) = &self.options.journal {
+                    let existing = self
+                        .gateway
+                        .find_rest_apis_by_name(&plan.api_name)
+                        .await
+                        .map_err(|source| Error::Aws {
+                            step: "listing the REST APIs".into(),
+                            source,
+                        })?;
+                    journal.before_import(&ImportIntent {
+                        api_name: plan.api_name.clone(),
+                        existing: existing.into_iter().map(|a| a.id).collect(),
+                    })?;
+                }
                 let req = ImportRestApi::new(prepared.body.clone())
                     .with_basepath(plan.basepath)
                     .with_fail_on_warnings(plan.fail_on_warnings);
@@ -404,6 +429,7 @@ impl<'a> Runner<'a> {
                 api
             }
         };
+        crate::fault::point("api-sent");
         if let Some(p) = progress {
             p.step(&format!("REST API {}", api.id));
         }
@@ -465,6 +491,7 @@ impl<'a> Runner<'a> {
         if let Some(e) = first_error {
             return Err(e);
         }
+        crate::fault::point("permissions-added");
 
         // 4. Deployment.
         if let Some(stage) = &plan.deployment {

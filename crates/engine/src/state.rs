@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 pub struct State {
     /// API id by key.
     pub apis: BTreeMap<String, String>,
+    /// Imports that were about to be made, by key, and not recorded as done yet: a push that
+    /// was killed after its import left one (see [`Engine::adopt`](crate::Engine::adopt)).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pending: BTreeMap<String, crate::ImportIntent>,
 }
 
 impl State {
@@ -220,11 +224,14 @@ impl StateDir {
     /// had not been marked.
     fn recover(&self) -> Result<()> {
         if self.dir.join(COMMIT_MARKER).exists() {
-            return self.finish_commit();
+            self.finish_commit()?;
         }
         let entries = std::fs::read_dir(&self.dir).map_err(|e| state_err(&self.dir, e))?;
         for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().ends_with(PENDING) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Unmarked pending files, and the temporary files of atomic writes that a killed
+            // process left (no one else writes here while the lock is held).
+            if name.ends_with(PENDING) || (name.starts_with('.') && name.contains(".tmp")) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

@@ -581,3 +581,42 @@ fn help_states_the_contract() {
         assert!(text.contains("Exit codes (every command)"), "{cmd}: {text}");
     }
 }
+
+/// `push --aws` without credentials stops before any call, at once, with two lines: what was
+/// tried and how to fix it (no retries, no debug dump).
+#[test]
+fn missing_credentials_are_two_clear_lines() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let home = t.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+        .args([
+            "push",
+            "pets.yaml",
+            "--aws",
+            "--region",
+            "eu-west-1",
+            "--execution-role",
+            "arn:aws:iam::123456789012:role/lambda-basic",
+        ])
+        .current_dir(t.path("."))
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        // No instance metadata probe in tests (no network).
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(lines[0].contains("no AWS credentials"), "{stderr}");
+    assert!(
+        lines[0].contains("environment") && lines[0].contains("profile `default`"),
+        "{stderr}"
+    );
+    assert!(lines[1].starts_with("fix:"), "{stderr}");
+    assert!(!t.path(".lambda-sync/state.json").exists());
+}

@@ -191,3 +191,115 @@ fn each_region_has_its_own_local_account() {
     assert_eq!(back["api_id"], first["api_id"]);
     assert!(back["functions_created"].as_array().unwrap().is_empty());
 }
+
+/// What a push leaves in a project folder, independent of ids: the account's functions and
+/// APIs, the recorded ids (each an API of the account), the code folders, no leftovers.
+fn end_state(t: &TestCommand) -> Value {
+    let account = t.account();
+    let apis = account["apis"].as_object().unwrap();
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(t.path(".lambda-sync/state.json")).unwrap())
+            .unwrap();
+    let recorded: Vec<&Value> = state["apis"].as_object().unwrap().values().collect();
+    for id in &recorded {
+        assert!(
+            apis.contains_key(id.as_str().unwrap()),
+            "recorded {id} is in the account"
+        );
+    }
+    let mut folders: Vec<String> = std::fs::read_dir(t.path(".lambda-sync/functions"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    folders.sort();
+    let mut leftovers: Vec<String> = std::fs::read_dir(t.path(".lambda-sync"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pending") || n == "commit" || n.contains(".tmp"))
+        .collect();
+    leftovers.sort();
+    serde_json::json!({
+        "functions": account_functions(t),
+        "apis": apis.len(),
+        "recorded": recorded.len(),
+        "pending": state.get("pending").cloned(),
+        "folders": folders,
+        "leftovers": leftovers,
+    })
+}
+
+/// A push killed at any point (a named crash point, or a real SIGKILL after a while), then
+/// pushed again, ends in the state of a clean push: one API, every function, the id recorded,
+/// every code folder, nothing half written.
+#[cfg(unix)]
+#[test]
+fn a_push_killed_at_any_point_ends_as_a_clean_push_when_pushed_again() {
+    let clean = TestCommand::new();
+    clean.write("pets.yaml", PETS);
+    clean.run_ok(&["push", "pets.yaml"]);
+    let want = end_state(&clean);
+    assert_eq!(want["apis"], 1);
+    let check = |t: &TestCommand, how: &str| {
+        t.run_ok(&["push", "pets.yaml"]);
+        assert_eq!(end_state(t), want, "{how}");
+        // And once more: nothing left to create.
+        let again = t.json(&["push", "pets.yaml", "--format", "json"]);
+        assert!(
+            again["functions_created"].as_array().unwrap().is_empty(),
+            "{how}"
+        );
+        assert_eq!(again["api_created"], false, "{how}");
+    };
+    for point in [
+        "functions-created",
+        "api-sent",
+        "permissions-added",
+        "before-record",
+        "state-commit-marked",
+        "after-record",
+    ] {
+        let t = TestCommand::new();
+        t.write("pets.yaml", PETS);
+        let out = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+            .args(["push", "pets.yaml"])
+            .current_dir(t.path("."))
+            .env("LAMBDA_SYNC_FAULT", point)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            None,
+            "{point}: killed by the crash point"
+        );
+        check(&t, point);
+        // A killed second push (an update) is finished too.
+        let out = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+            .args(["push", "pets.yaml"])
+            .current_dir(t.path("."))
+            .env("LAMBDA_SYNC_FAULT", point)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), None, "{point} (update)");
+        check(&t, &format!("{point} (update)"));
+    }
+    // Real SIGKILLs, wherever they land.
+    for delay_ms in [0u64, 2, 5, 10, 20, 40, 80, 160] {
+        let t = TestCommand::new();
+        t.write("pets.yaml", PETS);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+            .args(["push", "pets.yaml"])
+            .current_dir(t.path("."))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        check(&t, &format!("SIGKILL after {delay_ms} ms"));
+    }
+}
