@@ -161,7 +161,7 @@ impl Scan<'_> {
 
     fn run(&mut self, limit: usize) -> Option<(usize, usize)> {
         loop {
-            self.to_next_token();
+            self.skip_to_next_token();
             if self.eof() {
                 return None;
             }
@@ -271,7 +271,7 @@ impl Scan<'_> {
     }
 
     /// Skips blanks, comments and line breaks up to the next token.
-    fn to_next_token(&mut self) {
+    fn skip_to_next_token(&mut self) {
         loop {
             while self.is_blank(0) {
                 self.skip();
@@ -302,9 +302,8 @@ impl Scan<'_> {
             }
             return;
         }
-        while !self.is_blankz(0)
-            && !(self.flow > 0 && matches!(self.at(0), b',' | b'[' | b']' | b'{' | b'}'))
-        {
+        let flow_indicator = |s: &Self| matches!(s.at(0), b',' | b'[' | b']' | b'{' | b'}');
+        while !(self.is_blankz(0) || (self.flow > 0 && flow_indicator(self))) {
             self.skip();
         }
     }

@@ -6,6 +6,9 @@ use serde_json::Value;
 /// A definition with an error (`check` finds it; `plan`/`push` refuse it before any call).
 const FINDINGS: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses: {'200': {description: ok}}\n";
 
+/// Files written into the project folder before a run: (name, text).
+type Files = &'static [(&'static str, &'static str)];
+
 /// One row: what is set up, the command line, the exit code and a piece of stderr.
 struct Row {
     class: &'static str,
@@ -413,7 +416,7 @@ fn every_command_and_failure_class_has_its_exit_code() {
 /// `exit_code`.
 #[test]
 fn json_covers_every_outcome() {
-    let cases: &[(&[(&str, &str)], &[&str], i32)] = &[
+    let cases: &[(Files, &[&str], i32)] = &[
         (GOOD, &["push", "pets.yaml"], 0),
         (GOOD, &["plan", "pets.yaml"], 0),
         (BAD, &["push", "pets.yaml"], 1),
