@@ -78,6 +78,12 @@ pub struct Quirks {
     pub lambda_validation_incomplete: bool,
     /// `AddPermission` accepts a statement id that is already in the policy.
     pub duplicate_statement_id_accepted: bool,
+    /// Integration rules API Gateway enforces on import (the `timeoutInMillis` range, POST for
+    /// Lambda integrations, sibling variables against existing resources on merge) are not.
+    pub integration_rules_unchecked: bool,
+    /// Lambda's resource-policy size limit is not enforced, or `RemovePermission` of a missing
+    /// statement is accepted.
+    pub policy_rules_unchecked: bool,
 }
 
 impl Quirks {
@@ -99,6 +105,8 @@ impl Quirks {
             missing_integration_is_not_found: true,
             lambda_validation_incomplete: true,
             duplicate_statement_id_accepted: true,
+            integration_rules_unchecked: true,
+            policy_rules_unchecked: true,
         }
     }
 }
@@ -854,6 +862,186 @@ pub async fn permissions_and_policy(lambda: &dyn Lambda, target: &Target) -> Out
     }
 }
 
+/// An integration with `timeoutInMillis` outside 50–29,000 and a Lambda integration whose
+/// `httpMethod` is not POST are refused (`BadRequestException`) and leave no API; commas in a
+/// path part are accepted.
+pub async fn integration_rules(api: &dyn ApiGateway, target: &Target) -> Outcome {
+    let title = target.name("integration-rules");
+    let with = |integration: serde_json::Value| {
+        openapi3(
+            &title,
+            json!({"/pets": {"post": {"responses": ok_response(),
+                "x-amazon-apigateway-integration": integration}}}),
+        )
+    };
+    let lambda = |method: &str, timeout: Option<u64>| {
+        let mut i = json!({"type": "aws_proxy", "httpMethod": method, "uri": lambda_uri("fn")});
+        if let Some(t) = timeout {
+            i["timeoutInMillis"] = json!(t);
+        }
+        with(i)
+    };
+    let before = ok("list", api.list_rest_apis().await).len();
+    let mut differences = Vec::new();
+    for (what, body) in [
+        ("timeoutInMillis 49", lambda("POST", Some(49))),
+        ("timeoutInMillis 29001", lambda("POST", Some(29_001))),
+        (
+            "a Lambda integration with httpMethod GET",
+            lambda("GET", None),
+        ),
+    ] {
+        match api.import_rest_api(ImportRestApi::new(body)).await {
+            Err(Error::InvalidInput { .. }) => {}
+            other if target.quirks.integration_rules_unchecked => {
+                differences.push(format!("the emulator accepts {what} ({})", brief(&other)));
+            }
+            other => panic!("{what}: expected BadRequestException, got {other:?}"),
+        }
+    }
+    if differences.is_empty() {
+        assert_eq!(
+            ok("list", api.list_rest_apis().await).len(),
+            before,
+            "a refused import leaves no API"
+        );
+    }
+    for ok_body in [lambda("POST", Some(50)), lambda("post", Some(29_000))] {
+        ok(
+            "import within the rules",
+            api.import_rest_api(ImportRestApi::new(ok_body)).await,
+        );
+    }
+    let commas = openapi3(
+        &title,
+        json!({"/a,b/{id}": {"get": {"responses": ok_response()}}}),
+    );
+    match api.import_rest_api(ImportRestApi::new(commas)).await {
+        Ok(created) => {
+            let resources = ok("get_resources", api.get_resources(&created.id).await);
+            assert!(
+                paths(&resources).contains(&"/a,b/{id}".to_string()),
+                "{:?}",
+                paths(&resources)
+            );
+        }
+        Err(e) if target.quirks.integration_rules_unchecked => {
+            differences.push(format!("the emulator refuses a comma in a path part ({e})"));
+        }
+        Err(e) => panic!("a comma in a path part is allowed: {e:?}"),
+    }
+    if differences.is_empty() {
+        Outcome::Passed
+    } else {
+        Outcome::not_supported(differences.join("; "))
+    }
+}
+
+/// A merge that gives an existing resource a second variable child (`/pets/{id}` exists,
+/// `/pets/{petId}` comes) is refused (`BadRequestException`) and changes nothing.
+pub async fn merge_sibling_variables(api: &dyn ApiGateway, target: &Target) -> Outcome {
+    let title = target.name("merge-siblings");
+    let v1 = openapi3(
+        &title,
+        json!({"/pets/{id}": {"get": {"responses": ok_response()}}}),
+    );
+    let created = ok("import", api.import_rest_api(ImportRestApi::new(v1)).await);
+    let v2 = openapi3(
+        &title,
+        json!({"/pets/{petId}": {"delete": {"responses": ok_response()}}}),
+    );
+    match api
+        .put_rest_api(PutRestApi::new(&created.id, v2).with_mode(PutMode::Merge))
+        .await
+    {
+        Err(Error::InvalidInput { .. }) => {}
+        other
+            if target.quirks.integration_rules_unchecked
+                || target.quirks.merge_duplicates_resources =>
+        {
+            return Outcome::not_supported(format!(
+                "the emulator accepts a second variable sibling on merge ({})",
+                brief(&other)
+            ));
+        }
+        other => panic!("merge with a second variable sibling gave {other:?}"),
+    }
+    let resources = ok("get_resources", api.get_resources(&created.id).await);
+    assert_eq!(paths(&resources), ["/", "/pets", "/pets/{id}"]);
+    Outcome::Passed
+}
+
+/// `RemovePermission` removes one statement (a missing one is `NotFound`), and a policy past
+/// Lambda's 20 KB limit is refused with `PolicyLengthExceededException`, changing nothing.
+pub async fn policy_limits(lambda: &dyn Lambda, target: &Target) -> Outcome {
+    let name = target.name("fn-policy-limit");
+    create(lambda, target, &name).await;
+    let arn = |i: usize| {
+        format!(
+            "arn:aws:execute-api:us-east-1:123456789012:abcdef0123/*/GET/a-rather-long-resource-path/with/several/segments/number/{i}/*"
+        )
+    };
+    let sid = |i: usize| format!("lambda-sync-abcdef0123-{i:016}");
+    ok(
+        "add_permission",
+        lambda
+            .add_permission(AddPermission::new(&name, sid(0)).with_source_arn(arn(0)))
+            .await,
+    );
+    ok(
+        "remove_permission",
+        lambda.remove_permission(&name, &sid(0)).await,
+    );
+    assert!(ok("get_policy", lambda.get_policy(&name).await).is_empty());
+    let mut differences = Vec::new();
+    match lambda.remove_permission(&name, &sid(0)).await {
+        Err(Error::NotFound { .. }) => {}
+        other if target.quirks.policy_rules_unchecked => differences.push(format!(
+            "the emulator removes a missing statement ({})",
+            brief(&other)
+        )),
+        other => panic!("removing a missing statement gave {other:?}"),
+    }
+    let mut refused = None;
+    for i in 1..200 {
+        match lambda
+            .add_permission(AddPermission::new(&name, sid(i)).with_source_arn(arn(i)))
+            .await
+        {
+            Ok(()) => {}
+            Err(e) => {
+                refused = Some((i, e));
+                break;
+            }
+        }
+    }
+    match refused {
+        Some((i, Error::Service { code, .. })) if code == "PolicyLengthExceededException" => {
+            let statements = ok("get_policy", lambda.get_policy(&name).await);
+            assert_eq!(
+                statements.len(),
+                i - 1,
+                "the refused statement was not added"
+            );
+            let function_arn = ok("get_function", lambda.get_function(&name).await).arn;
+            let size = crate::policy_document_len(&function_arn, &statements);
+            assert!(
+                size <= crate::limits::MAX_FUNCTION_POLICY_BYTES,
+                "{size} bytes were accepted"
+            );
+        }
+        other if target.quirks.policy_rules_unchecked => differences.push(format!(
+            "the emulator does not refuse a policy past 20 KB ({other:?})"
+        )),
+        other => panic!("a policy past 20 KB gave {other:?}"),
+    }
+    if differences.is_empty() {
+        Outcome::Passed
+    } else {
+        Outcome::not_supported(differences.join("; "))
+    }
+}
+
 /// The names of the checks [`run_all`] runs, in order.
 pub const CHECKS: &[&str] = &[
     "import_openapi3",
@@ -869,6 +1057,9 @@ pub const CHECKS: &[&str] = &[
     "list_functions_pagination",
     "invalid_function_input",
     "permissions_and_policy",
+    "integration_rules",
+    "merge_sibling_variables",
+    "policy_limits",
 ];
 
 /// Runs every check in [`CHECKS`] order and returns each one's outcome. Panics on the first
@@ -919,5 +1110,11 @@ pub async fn run_all(
             "permissions_and_policy",
             permissions_and_policy(lambda, target).await,
         ),
+        ("integration_rules", integration_rules(api, target).await),
+        (
+            "merge_sibling_variables",
+            merge_sibling_variables(api, target).await,
+        ),
+        ("policy_limits", policy_limits(lambda, target).await),
     ]
 }

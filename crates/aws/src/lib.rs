@@ -52,13 +52,13 @@ mod types;
 mod zip;
 
 pub use error::{Error, Result};
-pub use fake::{Call, FakeAws};
+pub use fake::{Call, FakeAws, resource_path};
 #[cfg(feature = "sdk")]
 pub use sdk::{SdkAws, SdkOptions, StaticCredentials};
 pub use traits::{ApiGateway, Lambda};
 pub use types::{
-    AddPermission, BasePathMode, CreateFunction, Deployment, FunctionInfo, FunctionPage,
-    ImportRestApi, Integration, IntegrationResponse, Method, PolicyStatement, PutMode, PutRestApi,
-    Resource, RestApi,
+    AddPermission, BasePathMode, CreateFunction, Deployment, EndpointType, FunctionInfo,
+    FunctionPage, ImportRestApi, Integration, IntegrationResponse, Method, PolicyStatement,
+    PutMode, PutRestApi, Resource, RestApi, policy_document_len,
 };
 pub use zip::minimal_zip;

@@ -419,6 +419,7 @@ impl ApiGateway for SdkAws {
             .body(Blob::new(req.body))
             .fail_on_warnings(req.fail_on_warnings)
             .parameters("basepath", basepath_value(req.basepath))
+            .parameters("endpointConfigurationTypes", req.endpoint_type.as_str())
             .send()
             .await
             .map_err(map_err)?;
@@ -689,6 +690,17 @@ impl Lambda for SdkAws {
             .action(&req.action)
             .principal(&req.principal)
             .set_source_arn(req.source_arn)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn remove_permission(&self, function_name: &str, statement_id: &str) -> Result<()> {
+        self.lambda
+            .remove_permission()
+            .function_name(function_name)
+            .statement_id(statement_id)
             .send()
             .await
             .map_err(map_err)?;

@@ -236,4 +236,21 @@ pub trait Lambda: Send + Sync + std::fmt::Debug {
     /// # Ok(()) }
     /// ```
     async fn add_permission(&self, req: AddPermission) -> Result<()>;
+
+    /// Removes one statement from a function's resource policy (`RemovePermission`);
+    /// [`crate::Error::NotFound`] when the function or the statement does not exist.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> lambda_sync_aws::Result<()> {
+    /// use lambda_sync_aws::{AddPermission, CreateFunction, Error, FakeAws, Lambda, minimal_zip};
+    /// let aws = FakeAws::default();
+    /// let zip = minimal_zip("index.js", b"");
+    /// aws.create_function(CreateFunction::new("f", "arn:aws:iam::123456789012:role/r", "nodejs22.x", "index.handler", zip)).await?;
+    /// aws.add_permission(AddPermission::new("f", "apigw-invoke")).await?;
+    /// aws.remove_permission("f", "apigw-invoke").await?;
+    /// assert!(aws.get_policy("f").await?.is_empty());
+    /// assert!(matches!(aws.remove_permission("f", "apigw-invoke").await, Err(Error::NotFound { .. })));
+    /// # Ok(()) }
+    /// ```
+    async fn remove_permission(&self, function_name: &str, statement_id: &str) -> Result<()>;
 }

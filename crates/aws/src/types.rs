@@ -31,6 +31,45 @@ impl BasePathMode {
     }
 }
 
+/// The endpoint type of a REST API (`endpointConfigurationTypes` on import).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum EndpointType {
+    /// Edge-optimized (AWS's default): served through CloudFront.
+    #[default]
+    #[serde(alias = "edge")]
+    Edge,
+    /// Regional.
+    #[serde(alias = "regional")]
+    Regional,
+    /// Private (reachable only from a VPC endpoint).
+    #[serde(alias = "private")]
+    Private,
+}
+
+impl EndpointType {
+    /// The value of the `endpointConfigurationTypes` import parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointType::Edge => "EDGE",
+            EndpointType::Regional => "REGIONAL",
+            EndpointType::Private => "PRIVATE",
+        }
+    }
+
+    /// The documented interval between two `ImportRestApi` calls for an API of this type
+    /// ([`crate::limits::IMPORT_REST_API_EDGE_INTERVAL`] for edge-optimized APIs,
+    /// [`crate::limits::IMPORT_REST_API_INTERVAL`] otherwise).
+    pub fn import_interval(self) -> std::time::Duration {
+        match self {
+            EndpointType::Edge => crate::limits::IMPORT_REST_API_EDGE_INTERVAL,
+            EndpointType::Regional | EndpointType::Private => {
+                crate::limits::IMPORT_REST_API_INTERVAL
+            }
+        }
+    }
+}
+
 /// How `PutRestApi` combines the new definition with the API's current one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -70,16 +109,27 @@ pub struct ImportRestApi {
     pub basepath: BasePathMode,
     /// Whether any import warning fails the import (and nothing is created).
     pub fail_on_warnings: bool,
+    /// The endpoint type of the new API.
+    #[serde(default)]
+    pub endpoint_type: EndpointType,
 }
 
 impl ImportRestApi {
-    /// An import of `body` with base path `ignore` and warnings allowed.
+    /// An import of `body` with base path `ignore`, warnings allowed, an edge-optimized
+    /// endpoint.
     pub fn new(body: impl Into<Vec<u8>>) -> Self {
         ImportRestApi {
             body: body.into(),
             basepath: BasePathMode::default(),
             fail_on_warnings: false,
+            endpoint_type: EndpointType::default(),
         }
+    }
+
+    /// Sets the endpoint type.
+    pub fn with_endpoint_type(mut self, endpoint_type: EndpointType) -> Self {
+        self.endpoint_type = endpoint_type;
+        self
     }
 
     /// Sets the base path mode.
@@ -100,6 +150,7 @@ impl fmt::Debug for ImportRestApi {
         f.debug_struct("ImportRestApi")
             .field("body", &Bytes(&self.body))
             .field("basepath", &self.basepath)
+            .field("endpoint_type", &self.endpoint_type)
             .field("fail_on_warnings", &self.fail_on_warnings)
             .finish()
     }
@@ -466,6 +517,33 @@ impl PolicyStatement {
         }
         statement
     }
+}
+
+/// The length in bytes of a function's resource policy document as Lambda stores it
+/// (`{"Version":"2012-10-17","Id":"default","Statement":[...]}`, compact JSON), the measure of
+/// [`crate::limits::MAX_FUNCTION_POLICY_BYTES`].
+///
+/// ```
+/// use lambda_sync_aws::{PolicyStatement, policy_document_len};
+/// let arn = "arn:aws:lambda:us-east-1:123456789012:function:f";
+/// let one = PolicyStatement {
+///     sid: "s1".into(),
+///     action: Some("lambda:InvokeFunction".into()),
+///     principal: Some("apigateway.amazonaws.com".into()),
+///     source_arn: Some("arn:aws:execute-api:us-east-1:123456789012:abcdefghij/*/GET/pets".into()),
+/// };
+/// let two = vec![one.clone(), PolicyStatement { sid: "s2".into(), ..one.clone() }];
+/// assert!(policy_document_len(arn, &two) > policy_document_len(arn, &[one]));
+/// ```
+pub fn policy_document_len(function_arn: &str, statements: &[PolicyStatement]) -> usize {
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Id": "default",
+        "Statement": statements.iter().map(|s| s.to_json(function_arn)).collect::<Vec<_>>(),
+    });
+    serde_json::to_vec(&doc)
+        .map(|v| v.len())
+        .unwrap_or(usize::MAX)
 }
 
 fn first_string(value: Option<&serde_json::Value>) -> Option<String> {

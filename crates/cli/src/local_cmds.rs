@@ -2,7 +2,7 @@
 
 use crate::exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, usage};
 use crate::output::{OutputFormat, outln};
-use crate::sync::{SyncArgs, load_spec, quiet_push};
+use crate::sync::{SyncArgs, load_spec, local_as_is, quiet_push};
 use lambda_sync_local::{ApiHandle, HttpRequest, LocalApi, LocalOptions, ServeOptions};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -32,6 +32,9 @@ pub struct InvokeArgs {
     /// Exit 0 whatever the HTTP status (by default a response that is not 2xx exits 1).
     #[arg(long)]
     pub any_status: bool,
+    /// Call the local account as it is, without pushing the definition first.
+    #[arg(long)]
+    pub no_push: bool,
 }
 
 /// Arguments of `serve`.
@@ -45,6 +48,9 @@ pub struct ServeArgs {
     /// Function timeout in seconds.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+    /// Serve the local account as it is, without pushing the definition first (or on save).
+    #[arg(long)]
+    pub no_push: bool,
 }
 
 fn options(state: &Path, timeout: u64) -> LocalOptions {
@@ -54,7 +60,11 @@ fn options(state: &Path, timeout: u64) -> LocalOptions {
 }
 
 /// Pushes the definition to the local account and opens its API.
-async fn open(args: &SyncArgs, timeout: u64) -> anyhow::Result<Result<LocalApi, u8>> {
+async fn open(
+    args: &SyncArgs,
+    timeout: u64,
+    no_push: bool,
+) -> anyhow::Result<Result<LocalApi, u8>> {
     if args.aws {
         return Err(usage(anyhow::anyhow!(
             "invoke and serve run the API on the local account; drop --aws"
@@ -64,7 +74,12 @@ async fn open(args: &SyncArgs, timeout: u64) -> anyhow::Result<Result<LocalApi, 
         Ok(d) => d,
         Err(code) => return Ok(Err(code)),
     };
-    let (fake, api_id) = match quiet_push(args, &doc).await? {
+    let opened = if no_push {
+        local_as_is(args, &doc).await?
+    } else {
+        quiet_push(args, &doc).await?
+    };
+    let (fake, api_id) = match opened {
         Ok(v) => v,
         Err(code) => return Ok(Err(code)),
     };
@@ -98,7 +113,7 @@ pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
         }
         request = request.with_body(body);
     }
-    let api = match open(&args.sync, args.timeout).await? {
+    let api = match open(&args.sync, args.timeout, args.no_push).await? {
         Ok(api) => api,
         Err(code) => return Ok(code),
     };
@@ -160,7 +175,7 @@ pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
 /// definition or its config changes; edited function code is used on the next request.
 pub async fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
     use notify::{RecursiveMode, Watcher};
-    let api = match open(&args.sync, args.timeout).await? {
+    let api = match open(&args.sync, args.timeout, args.no_push).await? {
         Ok(api) => api,
         Err(code) => return Ok(code),
     };
@@ -222,7 +237,7 @@ pub async fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
             }
             tokio::time::sleep(Duration::from_millis(300)).await;
             while rx.try_recv().is_ok() {}
-            match open(&args.sync, args.timeout).await {
+            match open(&args.sync, args.timeout, args.no_push).await {
                 Ok(Ok(api)) => {
                     reload_handle.replace(api);
                     eprintln!(

@@ -3,10 +3,10 @@
 use crate::exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::output::{OutputFormat, outln, print_diagnostics, report_load_error};
 use anyhow::{Context, bail};
-use lambda_sync::aws::{BasePathMode, FakeAws, PutMode, SdkAws, SdkOptions};
+use lambda_sync::aws::{BasePathMode, EndpointType, FakeAws, PutMode, SdkAws, SdkOptions};
 use lambda_sync::integration::IntegrationType;
 use lambda_sync::{
-    ApplyOptions, Config, Engine, LockMode, Progress, State, StateDir, SyncReport, Target,
+    ApplyOptions, Config, Engine, LockMode, Progress, Recorded, State, StateDir, SyncReport, Target,
 };
 use lambda_sync_spec::Document;
 use std::io::IsTerminal;
@@ -82,6 +82,12 @@ pub struct SyncArgs {
     /// Switch a compat rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
+    /// Endpoint type of a new API (EDGE, REGIONAL or PRIVATE).
+    #[arg(long, value_parser = ["EDGE", "REGIONAL", "PRIVATE"], ignore_case = true)]
+    pub endpoint_type: Option<String>,
+    /// Read every function's policy instead of the state's cache of known statements.
+    #[arg(long)]
+    pub refresh: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -128,6 +134,16 @@ impl SyncArgs {
                 "split" => BasePathMode::Split,
                 _ => BasePathMode::Ignore,
             })
+        );
+        set!(
+            endpoint_type,
+            self.endpoint_type
+                .as_deref()
+                .map(|t| match t.to_ascii_uppercase().as_str() {
+                    "REGIONAL" => EndpointType::Regional,
+                    "PRIVATE" => EndpointType::Private,
+                    _ => EndpointType::Edge,
+                })
         );
         if self.update_definition {
             c.update_definition = true;
@@ -227,6 +243,8 @@ struct Account {
     state_key: String,
     /// The key earlier versions used (the definition's absolute path), adopted when found.
     legacy_key: String,
+    /// The key of this target, region and account (the policy cache's key).
+    account_key: String,
 }
 
 impl Account {
@@ -263,6 +281,7 @@ impl Account {
             &settings.account_id,
             &canonical.display().to_string(),
         );
+        let account_key = State::account_key(target, &settings.region, &settings.account_id);
         let (gateway, lambda, local): (
             Arc<dyn lambda_sync::aws::ApiGateway>,
             Arc<dyn lambda_sync::aws::Lambda>,
@@ -315,23 +334,31 @@ impl Account {
             state,
             state_key,
             legacy_key,
+            account_key,
         })
     }
 
-    /// The API id recorded for this definition (under its key, or the key of earlier
-    /// versions); else the API that an interrupted push of it created, found from the intent
-    /// it recorded (with a warning).
-    async fn recorded_api_id(&self) -> anyhow::Result<(Option<String>, Option<String>)> {
-        let state = State::load(&self.state.state_path())?;
+    /// What earlier pushes recorded: the API id (under this definition's key, or the key of
+    /// earlier versions; else the API that an interrupted push of it created, found from the
+    /// intent it recorded, with a warning), and the policy cache of this account and region
+    /// unless `refresh` (a missing cache means every policy is read).
+    async fn recorded(&self, refresh: bool) -> anyhow::Result<(Recorded, Option<String>)> {
+        let mut state = State::load(&self.state.state_path())?;
+        let policies = if refresh {
+            None
+        } else {
+            state.policies.remove(&self.account_key)
+        };
+        let recorded = |api_id| Recorded { api_id, policies };
         if let Some(id) = state
             .apis
             .get(&self.state_key)
             .or_else(|| state.apis.get(&self.legacy_key))
         {
-            return Ok((Some(id.clone()), None));
+            return Ok((recorded(Some(id.clone())), None));
         }
         let Some(intent) = state.pending.get(&self.state_key) else {
-            return Ok((None, None));
+            return Ok((recorded(None), None));
         };
         let taken: Vec<String> = state.apis.values().cloned().collect();
         Ok(match self.engine.adopt(intent, &taken).await? {
@@ -340,9 +367,9 @@ impl Account {
                     "REST API {id} \"{}\" was created by an interrupted push: it is adopted, not created again",
                     intent.api_name
                 );
-                (Some(id), Some(note))
+                (recorded(Some(id)), Some(note))
             }
-            None => (None, None),
+            None => (recorded(None), None),
         })
     }
 
@@ -355,10 +382,10 @@ impl Account {
         doc: &Document,
         prepared: &lambda_sync::Prepared,
     ) -> anyhow::Result<(SyncReport, Option<lambda_sync::Error>)> {
-        let (recorded, adopted) = self.recorded_api_id().await?;
+        let (recorded, adopted) = self.recorded(args.refresh).await?;
         let (mut report, error) = match self
             .engine
-            .push_prepared(doc, prepared, recorded.as_deref(), Some(&args.spec))
+            .push_recorded(doc, prepared, &recorded, Some(&args.spec))
             .await
         {
             Ok(r) => (r, None),
@@ -393,6 +420,11 @@ impl Account {
         if report.api_created || report.api_updated {
             state_changed |= state.pending.remove(&self.state_key).is_some();
         }
+        state_changed |= state.record_policies(
+            &self.account_key,
+            prepared.functions.iter().map(|f| f.name.as_str()),
+            &report.policies,
+        );
         let state_json = state.to_json();
         let mut files: Vec<(&str, &[u8])> = Vec::new();
         if state_changed {
@@ -453,8 +485,8 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
     };
     let settings = args.config()?.resolve(args.target())?;
     let account = Account::open(args, settings, false, false).await?;
-    let (recorded, adopted) = account.recorded_api_id().await?;
-    let outcome = account.engine.plan(&doc, recorded.as_deref()).await?;
+    let (recorded, adopted) = account.recorded(args.refresh).await?;
+    let outcome = account.engine.plan_recorded(&doc, &recorded).await?;
     let mut warnings = runtime_warnings(account.engine.settings());
     warnings.extend(adopted);
     warnings.extend(
@@ -655,8 +687,16 @@ fn print_report(
                     outln!("  + {f}");
                 }
             }
-            if error.is_none() || !report.permissions_added.is_empty() {
-                outln!("permissions added: {}", report.permissions_added.len());
+            if error.is_none()
+                || !report.permissions_added.is_empty()
+                || !report.permissions_removed.is_empty()
+            {
+                outln!(
+                    "permissions: {} added, {} removed; {} function policies read",
+                    report.permissions_added.len(),
+                    report.permissions_removed.len(),
+                    report.policies_read
+                );
             }
             if let Some(d) = &report.deployment {
                 outln!("deployed to stage {} ({})", d.stage, d.id);
@@ -821,5 +861,27 @@ pub async fn quiet_push(
     let account = account.expect("a push without error opened the account");
     let (fake, _) = account.local.expect("the local account");
     let api_id = report.api_id.expect("a successful push has an API id");
+    Ok(Ok((fake, api_id)))
+}
+
+/// The local account as it is and the API the definition was pushed to (for `invoke
+/// --no-push` and `serve --no-push`), or the exit code when there is none.
+pub async fn local_as_is(
+    args: &SyncArgs,
+    doc: &Document,
+) -> anyhow::Result<Result<(FakeAws, String), u8>> {
+    let settings = args.config()?.resolve(args.target())?;
+    let account = Account::open(args, settings, false, false).await?;
+    let (recorded, _) = account.recorded(true).await?;
+    let Some(api_id) = account
+        .engine
+        .resolve_api_id(doc, recorded.api_id.as_deref())
+    else {
+        return Err(crate::exit::usage(anyhow::anyhow!(
+            "{} has not been pushed to the local account; push it, or drop --no-push",
+            args.spec.display()
+        )));
+    };
+    let (fake, _) = account.local.expect("the local account");
     Ok(Ok((fake, api_id)))
 }

@@ -4,11 +4,15 @@
 use crate::error::{Error, Result};
 use crate::journal::{ImportIntent, Journal};
 use crate::limiter::{Limiter, RateClass};
-use crate::plan::{ApiAction, Observed, Plan};
+use crate::plan::{
+    AddPermissionStep, ApiAction, ApiStep, CreateFunctionStep, DeployStep, Observed, Plan,
+    RemovePermissionStep,
+};
 use crate::prepare::Prepared;
 use futures::stream::{self, StreamExt};
 use lambda_sync_aws::{
-    AddPermission, ApiGateway, CreateFunction, Deployment, ImportRestApi, Lambda, PutRestApi,
+    AddPermission, ApiGateway, CreateFunction, Deployment, ImportRestApi, Lambda, PolicyStatement,
+    PutRestApi, RestApi,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -113,6 +117,13 @@ pub struct SyncReport {
     pub functions_reused: Vec<String>,
     /// Statement ids of the permissions added (`function:statement`).
     pub permissions_added: Vec<String>,
+    /// Statement ids of the permissions removed (`function:statement`): stale ones
+    /// lambda-sync made for this API, and those replaced by an added one.
+    pub permissions_removed: Vec<String>,
+    /// Functions whose policy was read with `GetPolicy` (the others came from the state's
+    /// cache or were created by this push).
+    pub policies_read: usize,
+    /// Warnings (API Gateway's import warnings, compat notes, the plan's warnings).
     /// The deployment made, if any.
     pub deployment: Option<Deployment>,
     /// Warnings (API Gateway's import warnings, compat notes).
@@ -125,6 +136,10 @@ pub struct SyncReport {
     pub skipped: Option<String>,
     /// Whether the definition file was rewritten.
     pub definition_written: bool,
+    /// The statements known, after this push, on each function it used (what was read or
+    /// cached, with this push's additions and removals): the state's policy cache.
+    #[serde(skip)]
+    pub policies: BTreeMap<String, Vec<PolicyStatement>>,
 }
 
 /// A push that stopped: the error and what was done before it.
@@ -199,14 +214,70 @@ impl<'a> Runner<'a> {
     }
 
     /// Reads what exists: one paginated listing of functions, the API (when an id is known)
-    /// and the policies of the existing functions the definition uses.
+    /// and the policies of the existing functions the definition uses — from `cached` when it
+    /// has the function (the state's cache), else with `GetPolicy`.
     pub async fn observe(
         &self,
         prepared: &Prepared,
         api_id: Option<&str>,
         region: &str,
+        cached: Option<&BTreeMap<String, Vec<PolicyStatement>>>,
     ) -> Result<Observed> {
-        // One paginated listing; each page is paced and retried on its own.
+        let names = self.list_function_names().await?;
+        let api = match api_id {
+            Some(id) => Some(self.read_api(id, region).await?),
+            None => None,
+        };
+        let mut policies = BTreeMap::new();
+        let mut cached_policies = std::collections::BTreeSet::new();
+        let mut to_read = Vec::new();
+        for f in prepared
+            .functions
+            .iter()
+            .filter(|f| names.contains(&f.name))
+        {
+            match cached.and_then(|c| c.get(&f.name)) {
+                Some(statements) => {
+                    policies.insert(f.name.clone(), statements.clone());
+                    cached_policies.insert(f.name.clone());
+                }
+                None => to_read.push(f.name.as_str()),
+            }
+        }
+        let results: Vec<_> = stream::iter(to_read)
+            .map(|name| async move {
+                let r = self
+                    .call(RateClass::Lambda, || self.lambda.get_policy(name))
+                    .await;
+                (name, r)
+            })
+            .buffer_unordered(self.options.concurrency.max(1))
+            .collect()
+            .await;
+        for (name, r) in results {
+            match r {
+                Ok(st) => {
+                    policies.insert(name.to_string(), st);
+                }
+                Err(lambda_sync_aws::Error::NotFound { .. }) => {}
+                Err(source) => {
+                    return Err(Error::Aws {
+                        step: format!("reading the policy of function {name}"),
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(Observed {
+            functions: names,
+            api,
+            policies,
+            cached_policies,
+        })
+    }
+
+    /// Every function name of the region: one paginated listing, each page paced and retried.
+    async fn list_function_names(&self) -> Result<std::collections::BTreeSet<String>> {
         let mut names = std::collections::BTreeSet::new();
         let mut marker: Option<String> = None;
         loop {
@@ -222,150 +293,150 @@ impl<'a> Runner<'a> {
             names.extend(page.functions.into_iter().map(|f| f.name));
             match page.next_marker {
                 Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
-                _ => break,
+                _ => return Ok(names),
             }
         }
-        let api = match api_id {
-            Some(id) => match self
-                .call(RateClass::GatewayRead, || self.gateway.get_rest_api(id))
-                .await
-            {
-                Ok(api) => Some(api),
-                Err(lambda_sync_aws::Error::NotFound { .. }) => {
-                    return Err(Error::ApiNotFound {
-                        api_id: id.to_string(),
-                        region: region.to_string(),
-                    });
-                }
-                Err(source) => {
-                    return Err(Error::Aws {
-                        step: format!("reading REST API {id}"),
-                        source,
-                    });
-                }
-            },
-            None => None,
-        };
-        let mut policies = BTreeMap::new();
-        if api_id.is_some() {
-            let existing: Vec<&str> = prepared
-                .functions
-                .iter()
-                .map(|f| f.name.as_str())
-                .filter(|n| names.contains(*n))
-                .collect();
-            let results: Vec<_> = stream::iter(existing)
-                .map(|name| async move {
-                    let r = self
-                        .call(RateClass::Lambda, || self.lambda.get_policy(name))
-                        .await;
-                    (name, r)
-                })
-                .buffer_unordered(self.options.concurrency.max(1))
-                .collect()
-                .await;
-            for (name, r) in results {
-                match r {
-                    Ok(st) => {
-                        policies.insert(name.to_string(), st);
-                    }
-                    Err(lambda_sync_aws::Error::NotFound { .. }) => {}
-                    Err(source) => {
-                        return Err(Error::Aws {
-                            step: format!("reading the policy of function {name}"),
-                            source,
-                        });
-                    }
-                }
-            }
-        }
-        Ok(Observed {
-            functions: names,
-            api,
-            policies,
-        })
     }
 
-    /// Carries out a plan. Stops before the API call when a function could not be created.
+    async fn read_api(&self, id: &str, region: &str) -> Result<RestApi> {
+        match self
+            .call(RateClass::GatewayRead, || self.gateway.get_rest_api(id))
+            .await
+        {
+            Ok(api) => Ok(api),
+            Err(lambda_sync_aws::Error::NotFound { .. }) => Err(Error::ApiNotFound {
+                api_id: id.to_string(),
+                region: region.to_string(),
+            }),
+            Err(source) => Err(Error::Aws {
+                step: format!("reading REST API {id}"),
+                source,
+            }),
+        }
+    }
+
+    /// Carries out a plan, step by step: functions, the API, statement removals, statement
+    /// additions, the deployment. Stops before the API call when a function could not be
+    /// created, and at the end of the first step that failed. `known` is the statements known
+    /// on each function before the push; the report's `policies` is it after.
     pub async fn apply(
         &self,
         plan: &Plan,
-        prepared: &Prepared,
-        role: Option<&str>,
+        known: &BTreeMap<String, Vec<PolicyStatement>>,
         report: &mut SyncReport,
     ) -> Result<()> {
         report.api_name = plan.api_name.clone();
+        report.warnings.extend(plan.warnings.iter().cloned());
         if let Some(why) = &plan.skipped {
             report.skipped = Some(why.clone());
             return Ok(());
+        }
+        report.policies = known.clone();
+        for step in &plan.create_functions {
+            report.policies.insert(step.name.clone(), Vec::new());
         }
         let progress = self.options.progress.as_deref();
         if let Some(p) = progress {
             p.start(plan.write_calls());
         }
-        let result = self
-            .apply_inner(plan, prepared, role, report, progress)
-            .await;
+        let result = async {
+            self.create_functions(plan, report).await?;
+            crate::fault::point("functions-created");
+            self.record_intent(plan).await?;
+            let api_id = self.publish(&plan.api, report).await?;
+            self.remove_permissions(&plan.remove_permissions, report)
+                .await?;
+            self.add_permissions(&plan.add_permissions, &api_id, report)
+                .await?;
+            crate::fault::point("permissions-added");
+            if let Some(step) = &plan.deployment {
+                self.deploy(step, &api_id, report).await?;
+            }
+            Ok(())
+        }
+        .await;
         if let Some(p) = progress {
             p.finish();
         }
         result
     }
 
-    async fn apply_inner(
+    fn step_done(&self, message: impl FnOnce() -> String) {
+        if let Some(p) = self.options.progress.as_deref() {
+            p.step(&message());
+        }
+    }
+
+    /// Runs `run` on every item, `concurrency` at a time, and returns each item with its result.
+    async fn each<'s, I, T, F, Fut>(
         &self,
-        plan: &Plan,
-        prepared: &Prepared,
-        role: Option<&str>,
-        report: &mut SyncReport,
-        progress: Option<&dyn Progress>,
-    ) -> Result<()> {
-        // 1. Functions: only the missing ones; an existing one is never touched.
-        report.functions_reused = plan.reuse_functions.clone();
-        let wanted: Vec<_> = plan
-            .create_functions
-            .iter()
-            .filter_map(|name| prepared.functions.iter().find(|f| &f.name == name))
-            .collect();
-        let role = role.unwrap_or_default();
-        let results: Vec<_> = stream::iter(wanted)
-            .map(|f| async move {
-                let req = CreateFunction::new(
-                    f.name.clone(),
-                    role.to_string(),
-                    f.runtime.clone(),
-                    f.handler.clone(),
-                    f.zip.clone(),
-                )
-                .with_description(f.description.clone())
-                .with_tag("managed-by", "lambda-sync");
-                let r = self
-                    .call(RateClass::Lambda, || {
-                        self.lambda.create_function(req.clone())
-                    })
-                    .await;
-                if let Some(p) = progress {
-                    p.step(&format!("function {}", f.name));
-                }
-                (f.name.clone(), r)
+        items: I,
+        run: F,
+    ) -> Vec<(&'s T, lambda_sync_aws::Result<()>)>
+    where
+        I: IntoIterator<Item = &'s T>,
+        T: 's,
+        F: Fn(&'s T) -> Fut,
+        Fut: Future<Output = lambda_sync_aws::Result<()>>,
+    {
+        stream::iter(items)
+            .map(|item| {
+                let fut = run(item);
+                async move { (item, fut.await) }
             })
             .buffer_unordered(self.options.concurrency.max(1))
             .collect()
+            .await
+    }
+
+    /// Step 1: the missing functions. A function created meanwhile by someone else is used as
+    /// it is, never overwritten.
+    async fn create_functions(&self, plan: &Plan, report: &mut SyncReport) -> Result<()> {
+        report.functions_reused = plan.reuse_functions.clone();
+        let results = self
+            .each(
+                &plan.create_functions,
+                |f: &CreateFunctionStep| async move {
+                    let mut req = CreateFunction::new(
+                        f.name.clone(),
+                        f.role.clone(),
+                        f.runtime.clone(),
+                        f.handler.clone(),
+                        f.zip.as_ref().clone(),
+                    )
+                    .with_description(f.description.clone());
+                    for (k, v) in &f.tags {
+                        req = req.with_tag(k.clone(), v.clone());
+                    }
+                    let r = self
+                        .call(RateClass::Lambda, || {
+                            self.lambda.create_function(req.clone())
+                        })
+                        .await
+                        .map(|_| ());
+                    self.step_done(|| format!("function {}", f.name));
+                    r
+                },
+            )
             .await;
         let mut first_error = None;
-        let mut created = Vec::new();
-        for (name, r) in results {
+        let mut created = std::collections::BTreeSet::new();
+        for (f, r) in results {
             match r {
-                Ok(_) => created.push(name),
-                // Created meanwhile by someone else: used as it is, never overwritten.
-                Err(lambda_sync_aws::Error::Conflict { .. }) => report.functions_reused.push(name),
+                Ok(()) => {
+                    created.insert(f.name.as_str());
+                }
+                Err(lambda_sync_aws::Error::Conflict { .. }) => {
+                    report.functions_reused.push(f.name.clone());
+                    // Someone else's function: its policy is unknown.
+                    report.policies.remove(&f.name);
+                }
                 Err(source) => {
-                    if first_error.is_none() {
-                        first_error = Some(Error::Aws {
-                            step: format!("creating function {name}"),
-                            source,
-                        });
-                    }
+                    report.policies.remove(&f.name);
+                    first_error.get_or_insert(Error::Aws {
+                        step: format!("creating function {}", f.name),
+                        source,
+                    });
                 }
             }
         }
@@ -373,36 +444,44 @@ impl<'a> Runner<'a> {
         report.functions_created = plan
             .create_functions
             .iter()
-            .filter(|n| created.contains(n))
-            .cloned()
+            .filter(|f| created.contains(f.name.as_str()))
+            .map(|f| f.name.clone())
             .collect();
-        if let Some(e) = first_error {
-            return Err(e);
-        }
-        crate::fault::point("functions-created");
+        first_error.map_or(Ok(()), Err)
+    }
 
-        // 2. The API.
-        let api = match &plan.api {
-            ApiAction::Import => {
-                if let Some(journal) = &self.options.journal {
-                    let existing = self
-                        .gateway
-                        .find_rest_apis_by_name(&plan.api_name)
-                        .await
-                        .map_err(|source| Error::Aws {
-                            step: "listing the REST APIs".into(),
-                            source,
-                        })?;
-                    journal.before_import(&ImportIntent {
-                        api_name: plan.api_name.clone(),
-                        existing: existing.into_iter().map(|a| a.id).collect(),
-                    })?;
-                }
-                let req = ImportRestApi::new(prepared.body.clone())
-                    .with_basepath(plan.basepath)
-                    .with_fail_on_warnings(plan.fail_on_warnings);
+    /// Before an import: records its intent in the journal, if there is one (see
+    /// [`Journal`]), with the APIs that already have the name.
+    async fn record_intent(&self, plan: &Plan) -> Result<()> {
+        let (Some(journal), ApiAction::Import { .. }) = (&self.options.journal, &plan.api.action)
+        else {
+            return Ok(());
+        };
+        let existing = self
+            .gateway
+            .find_rest_apis_by_name(&plan.api_name)
+            .await
+            .map_err(|source| Error::Aws {
+                step: "listing the REST APIs".into(),
+                source,
+            })?;
+        journal.before_import(&ImportIntent {
+            api_name: plan.api_name.clone(),
+            existing: existing.into_iter().map(|a| a.id).collect(),
+        })
+    }
+
+    /// Step 2: the import or put. Returns the API id.
+    async fn publish(&self, step: &ApiStep, report: &mut SyncReport) -> Result<String> {
+        let body = step.body.as_ref().clone();
+        let api = match &step.action {
+            ApiAction::Import { endpoint_type } => {
+                let req = ImportRestApi::new(body)
+                    .with_basepath(step.basepath)
+                    .with_fail_on_warnings(step.fail_on_warnings)
+                    .with_endpoint_type(*endpoint_type);
                 let api = self
-                    .call(RateClass::Import, || {
+                    .call(RateClass::import(*endpoint_type), || {
                         self.gateway.import_rest_api(req.clone())
                     })
                     .await
@@ -414,10 +493,10 @@ impl<'a> Runner<'a> {
                 api
             }
             ApiAction::Put { api_id, mode } => {
-                let req = PutRestApi::new(api_id.clone(), prepared.body.clone())
+                let req = PutRestApi::new(api_id.clone(), body)
                     .with_mode(*mode)
-                    .with_basepath(plan.basepath)
-                    .with_fail_on_warnings(plan.fail_on_warnings);
+                    .with_basepath(step.basepath)
+                    .with_fail_on_warnings(step.fail_on_warnings);
                 let api = self
                     .call(RateClass::Put, || self.gateway.put_rest_api(req.clone()))
                     .await
@@ -430,86 +509,125 @@ impl<'a> Runner<'a> {
             }
         };
         crate::fault::point("api-sent");
-        if let Some(p) = progress {
-            p.step(&format!("REST API {}", api.id));
-        }
+        self.step_done(|| format!("REST API {}", api.id));
         report.api_id = Some(api.id.clone());
         report.warnings.extend(api.warnings.iter().cloned());
+        Ok(api.id)
+    }
 
-        // 3. Permissions (a duplicate statement means it is there already).
-        let api_id = api.id.clone();
-        let perms: Vec<_> = plan
-            .add_permissions
-            .iter()
-            .map(|p| {
-                let source_arn = p.source_arn.clone().unwrap_or_else(|| {
-                    prepared
-                        .permissions
-                        .iter()
-                        .find(|d| d.statement_id == p.statement_id && d.function == p.function)
-                        .map(|d| d.source_arn(&api_id))
-                        .unwrap_or_default()
-                });
-                (p, source_arn)
+    /// Step 3: stale statements lambda-sync made for this API (a statement already gone is
+    /// what was wanted).
+    async fn remove_permissions(
+        &self,
+        steps: &[RemovePermissionStep],
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let results = self
+            .each(steps, |r: &RemovePermissionStep| async move {
+                let out = self
+                    .call(RateClass::Lambda, || {
+                        self.lambda.remove_permission(&r.function, &r.statement_id)
+                    })
+                    .await;
+                self.step_done(|| format!("remove permission {}", r.statement_id));
+                out
             })
-            .collect();
-        let results: Vec<_> = stream::iter(perms)
-            .map(|(p, source_arn)| async move {
-                let req = AddPermission::new(p.function.clone(), p.statement_id.clone())
-                    .with_source_arn(source_arn);
-                let r = self
+            .await;
+        let mut first_error = None;
+        let mut removed = Vec::new();
+        for (r, out) in results {
+            match out {
+                Ok(()) | Err(lambda_sync_aws::Error::NotFound { .. }) => {
+                    removed.push(format!("{}:{}", r.function, r.statement_id));
+                    if let Some(known) = report.policies.get_mut(&r.function) {
+                        known.retain(|s| s.sid != r.statement_id);
+                    }
+                }
+                Err(source) => {
+                    first_error.get_or_insert(Error::Aws {
+                        step: format!("removing permission {} from {}", r.statement_id, r.function),
+                        source,
+                    });
+                }
+            }
+        }
+        removed.sort();
+        report.permissions_removed = removed;
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Step 4: the statements to add, with the API id in place (a duplicate statement id means
+    /// the statement is there already).
+    async fn add_permissions(
+        &self,
+        steps: &[AddPermissionStep],
+        api_id: &str,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let results = self
+            .each(steps, |p: &AddPermissionStep| async move {
+                let req = AddPermission::new(p.function.clone(), p.statement_id.resolve(api_id))
+                    .with_action(p.action.clone())
+                    .with_principal(p.principal.clone())
+                    .with_source_arn(p.source_arn.resolve(api_id));
+                let out = self
                     .call(RateClass::Lambda, || {
                         self.lambda.add_permission(req.clone())
                     })
                     .await;
-                if let Some(pr) = progress {
-                    pr.step(&format!("permission {}", p.statement_id));
-                }
-                (p, r)
+                self.step_done(|| format!("permission {}", req.statement_id));
+                out
             })
-            .buffer_unordered(self.options.concurrency.max(1))
-            .collect()
             .await;
         let mut first_error = None;
         let mut added = Vec::new();
-        for (p, r) in results {
-            match r {
-                Ok(()) => added.push(format!("{}:{}", p.function, p.statement_id)),
-                Err(lambda_sync_aws::Error::Conflict { .. }) => {}
-                Err(source) => {
-                    if first_error.is_none() {
-                        first_error = Some(Error::Aws {
-                            step: format!("adding permission {} to {}", p.statement_id, p.function),
-                            source,
+        for (p, out) in results {
+            let sid = p.statement_id.resolve(api_id);
+            match out {
+                Ok(()) => {
+                    added.push(format!("{}:{sid}", p.function));
+                    if let Some(known) = report.policies.get_mut(&p.function) {
+                        known.push(PolicyStatement {
+                            sid,
+                            action: Some(p.action.clone()),
+                            principal: Some(p.principal.clone()),
+                            source_arn: Some(p.source_arn.resolve(api_id)),
                         });
                     }
+                }
+                // There already: what it says is unknown, so the cache forgets this policy
+                // and the next push reads it.
+                Err(lambda_sync_aws::Error::Conflict { .. }) => {
+                    report.policies.remove(&p.function);
+                }
+                Err(source) => {
+                    report.policies.remove(&p.function);
+                    first_error.get_or_insert(Error::Aws {
+                        step: format!("adding permission {sid} to {}", p.function),
+                        source,
+                    });
                 }
             }
         }
         added.sort();
         report.permissions_added = added;
-        if let Some(e) = first_error {
-            return Err(e);
-        }
-        crate::fault::point("permissions-added");
+        first_error.map_or(Ok(()), Err)
+    }
 
-        // 4. Deployment.
-        if let Some(stage) = &plan.deployment {
-            let d = self
-                .call(RateClass::Deployment, || {
-                    self.gateway
-                        .create_deployment(&api_id, stage, Some("lambda-sync push"))
-                })
-                .await
-                .map_err(|source| Error::Aws {
-                    step: format!("deploying REST API {api_id} to stage {stage}"),
-                    source,
-                })?;
-            if let Some(p) = progress {
-                p.step(&format!("deployment to {stage}"));
-            }
-            report.deployment = Some(d);
-        }
+    /// Step 5: the deployment.
+    async fn deploy(&self, step: &DeployStep, api_id: &str, report: &mut SyncReport) -> Result<()> {
+        let d = self
+            .call(RateClass::Deployment, || {
+                self.gateway
+                    .create_deployment(api_id, &step.stage, Some(&step.description))
+            })
+            .await
+            .map_err(|source| Error::Aws {
+                step: format!("deploying REST API {api_id} to stage {}", step.stage),
+                source,
+            })?;
+        self.step_done(|| format!("deployment to {}", step.stage));
+        report.deployment = Some(d);
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! `lambda-sync.toml`: every option of a sync, with validation that names the key at fault.
 
 use crate::error::{Error, Result};
-use lambda_sync_aws::{BasePathMode, PutMode};
+use lambda_sync_aws::{BasePathMode, EndpointType, PutMode};
 use lambda_sync_integration::IntegrationType;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -64,6 +64,9 @@ pub struct Config {
     pub publish_mode: PutMode,
     /// How API Gateway reads `basePath`: `ignore` (default), `prepend` or `split`.
     pub basepath: BasePathMode,
+    /// The endpoint type of an API lambda-sync creates: `EDGE` (AWS's default), `REGIONAL`
+    /// or `PRIVATE`. Sent on import; an existing API keeps its type.
+    pub endpoint_type: EndpointType,
     /// Write the AWS-ready definition (transforms, extensions, generated operationIds,
     /// `x-aws-api-id`) back into the user's file. Off by default: the file is never touched.
     pub update_definition: bool,
@@ -99,6 +102,7 @@ impl Default for Config {
             api_id: None,
             publish_mode: PutMode::Overwrite,
             basepath: BasePathMode::Ignore,
+            endpoint_type: EndpointType::Edge,
             update_definition: false,
             deployment: DeploymentMode::OnSave,
             enabled: true,
@@ -130,6 +134,8 @@ pub struct Settings {
     pub publish_mode: PutMode,
     /// basePath handling.
     pub basepath: BasePathMode,
+    /// Endpoint type of a new API.
+    pub endpoint_type: EndpointType,
     /// Write-back of the AWS-ready definition.
     pub update_definition: bool,
     /// Deployment mode.
@@ -282,6 +288,7 @@ impl Config {
             api_id: self.api_id.clone(),
             publish_mode: self.publish_mode,
             basepath: self.basepath,
+            endpoint_type: self.endpoint_type,
             update_definition: self.update_definition,
             deployment: self.deployment,
             enabled: self.enabled,

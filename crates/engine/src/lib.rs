@@ -62,12 +62,15 @@ pub use config::{
 pub use error::{Error, Result};
 pub use journal::{ImportIntent, Journal};
 pub use limiter::{Limiter, RateClass};
-pub use plan::{ApiAction, Observed, Plan, PlannedPermission, plan};
+pub use plan::{
+    AddPermissionStep, ApiAction, ApiId, ApiScoped, ApiStep, CreateFunctionStep, DeployStep,
+    Observed, Plan, RemovePermissionStep, api_statement_id, made_for_api, plan,
+};
 pub use prepare::{
     API_ID_KEY, DesiredFunction, DesiredPermission, Prepared, bind_options, check_runtime, prepare,
     write_back_document,
 };
-pub use state::{LOCK_FILE, LockMode, State, StateDir, definition_key};
+pub use state::{LOCK_FILE, LockMode, PolicyCache, State, StateDir, definition_key};
 
 pub use lambda_sync_aws as aws;
 pub use lambda_sync_compat as compat;
@@ -92,6 +95,26 @@ pub struct PlanOutcome {
     pub api_id: Option<String>,
     /// Read calls made while planning, by operation.
     pub calls: std::collections::BTreeMap<String, usize>,
+}
+
+/// What earlier pushes recorded about a definition's target (see [`State`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recorded {
+    /// The API id an earlier push of this definition created or updated.
+    pub api_id: Option<String>,
+    /// The statements known on each function of this account and region; `None` (no cache,
+    /// or `--refresh`) reads every policy.
+    pub policies: Option<PolicyCache>,
+}
+
+impl Recorded {
+    /// Only an API id, no policy cache.
+    pub fn api_id(api_id: Option<&str>) -> Recorded {
+        Recorded {
+            api_id: api_id.map(str::to_string),
+            policies: None,
+        }
+    }
 }
 
 /// Runs syncs against one pair of clients (the fake or the real backend).
@@ -160,14 +183,25 @@ impl Engine {
 
     /// A dry run: prepares, reads what exists, and plans. No call that writes is made.
     pub async fn plan(&self, doc: &Document, recorded_api_id: Option<&str>) -> Result<PlanOutcome> {
+        self.plan_recorded(doc, &Recorded::api_id(recorded_api_id))
+            .await
+    }
+
+    /// [`Engine::plan`] with what earlier pushes recorded (the API id and the policy cache).
+    pub async fn plan_recorded(&self, doc: &Document, recorded: &Recorded) -> Result<PlanOutcome> {
         let prepared = prepare(doc, &self.settings)?;
-        let api_id = self.resolve_api_id(doc, recorded_api_id);
+        let api_id = self.resolve_api_id(doc, recorded.api_id.as_deref());
         let recorder = recorder::Recorder::new(self.gateway.as_ref(), self.lambda.as_ref());
         let runner = apply::Runner::new(&recorder, &recorder, &self.options);
         let observed =
             if self.settings.enabled && self.settings.deployment == DeploymentMode::OnSave {
                 runner
-                    .observe(&prepared, api_id.as_deref(), &self.settings.region)
+                    .observe(
+                        &prepared,
+                        api_id.as_deref(),
+                        &self.settings.region,
+                        recorded.policies.as_ref(),
+                    )
                     .await?
             } else {
                 Observed::default()
@@ -231,6 +265,25 @@ impl Engine {
         recorded_api_id: Option<&str>,
         write_back: Option<&std::path::Path>,
     ) -> Result<SyncReport, Failure> {
+        self.push_recorded(
+            doc,
+            prepared,
+            &Recorded::api_id(recorded_api_id),
+            write_back,
+        )
+        .await
+    }
+
+    /// [`Engine::push_prepared`] with what earlier pushes recorded: with a policy cache, the
+    /// policies of the functions it knows are not read (an unchanged re-push makes one write
+    /// and reads no policy). The report's `policies` is the cache to record after the push.
+    pub async fn push_recorded(
+        &self,
+        doc: &Document,
+        prepared: &Prepared,
+        recorded: &Recorded,
+        write_back: Option<&std::path::Path>,
+    ) -> Result<SyncReport, Failure> {
         let fail = |error, report| Failure { report, error };
         let mut report = SyncReport {
             api_name: doc.title().unwrap_or_default().to_string(),
@@ -243,7 +296,7 @@ impl Engine {
                 .filter(|d| d.severity == lambda_sync_spec::Severity::Warning)
                 .map(|d| format!("{}: {} (at {})", d.rule, d.message, d.pointer)),
         );
-        let api_id = self.resolve_api_id(doc, recorded_api_id);
+        let api_id = self.resolve_api_id(doc, recorded.api_id.as_deref());
         report.api_id = api_id.clone();
         let skipped = !self.settings.enabled || self.settings.deployment == DeploymentMode::Never;
         let recorder = recorder::Recorder::new(self.gateway.as_ref(), self.lambda.as_ref());
@@ -253,18 +306,17 @@ impl Engine {
                 Observed::default()
             } else {
                 runner
-                    .observe(prepared, api_id.as_deref(), &self.settings.region)
+                    .observe(
+                        prepared,
+                        api_id.as_deref(),
+                        &self.settings.region,
+                        recorded.policies.as_ref(),
+                    )
                     .await?
             };
+            report.policies_read = observed.policies.len() - observed.cached_policies.len();
             let plan = plan::plan(prepared, &observed, &self.settings, api_id.as_deref())?;
-            runner
-                .apply(
-                    &plan,
-                    prepared,
-                    self.settings.execution_role.as_deref(),
-                    &mut report,
-                )
-                .await
+            runner.apply(&plan, &observed.policies, &mut report).await
         }
         .await;
         report.calls = recorder.calls();

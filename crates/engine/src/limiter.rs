@@ -7,8 +7,10 @@ use tokio::time::Instant;
 /// A class of AWS calls that shares one documented rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RateClass {
-    /// `ImportRestApi`: 1 request every 3 seconds.
+    /// `ImportRestApi` of a regional or private API: 1 request every 3 seconds.
     Import,
+    /// `ImportRestApi` of an edge-optimized API: 1 request every 30 seconds.
+    ImportEdge,
     /// `PutRestApi`: 1 request per second.
     Put,
     /// `CreateDeployment`: 1 request every 5 seconds.
@@ -20,14 +22,24 @@ pub enum RateClass {
 }
 
 impl RateClass {
-    /// The documented interval between two calls.
+    /// The documented interval between two calls ([`lambda_sync_aws::limits`]).
     pub fn interval(self) -> Duration {
+        use lambda_sync_aws::limits;
         match self {
-            RateClass::Import => Duration::from_secs(3),
-            RateClass::Put => Duration::from_secs(1),
-            RateClass::Deployment => Duration::from_secs(5),
-            RateClass::Lambda => Duration::from_nanos(1_000_000_000 / 15),
-            RateClass::GatewayRead => Duration::from_millis(100),
+            RateClass::Import => limits::IMPORT_REST_API_INTERVAL,
+            RateClass::ImportEdge => limits::IMPORT_REST_API_EDGE_INTERVAL,
+            RateClass::Put => limits::PUT_REST_API_INTERVAL,
+            RateClass::Deployment => limits::CREATE_DEPLOYMENT_INTERVAL,
+            RateClass::Lambda => Duration::from_secs(1) / limits::LAMBDA_CONTROL_PLANE_PER_SECOND,
+            RateClass::GatewayRead => Duration::from_secs(1) / limits::GATEWAY_READS_PER_SECOND,
+        }
+    }
+
+    /// The class of an `ImportRestApi` of an API of this endpoint type.
+    pub fn import(endpoint_type: lambda_sync_aws::EndpointType) -> RateClass {
+        match endpoint_type {
+            lambda_sync_aws::EndpointType::Edge => RateClass::ImportEdge,
+            _ => RateClass::Import,
         }
     }
 }
@@ -37,7 +49,7 @@ impl RateClass {
 #[derive(Debug)]
 pub struct Limiter {
     scale: f64,
-    next: [Mutex<Option<Instant>>; 5],
+    next: [Mutex<Option<Instant>>; 6],
 }
 
 impl Limiter {
@@ -60,6 +72,7 @@ impl Limiter {
             RateClass::Deployment => 2,
             RateClass::Lambda => 3,
             RateClass::GatewayRead => 4,
+            RateClass::ImportEdge => 5,
         }
     }
 

@@ -37,25 +37,41 @@ pub struct DesiredFunction {
     pub code_sha256: String,
 }
 
-/// An invoke permission that must exist.
+/// An invoke permission that must exist, for one operation, on whatever API the push targets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DesiredPermission {
     /// Function name.
     pub function: String,
-    /// Statement id, stable across runs.
-    pub statement_id: String,
     /// `GET`, `POST`, ...
     pub method: String,
-    /// The path.
+    /// The definition's path.
     pub path: String,
+    /// The method's resource path on the API (the base path placed as the `basepath` mode
+    /// places it).
+    pub resource_path: String,
     #[serde(skip)]
     permission: InvokePermission,
 }
 
 impl DesiredPermission {
-    /// The least-privilege source ARN for an API id.
+    /// The statement id on the API `api_id` (`lambda-sync-{api_id}-{digest}`).
+    pub fn statement_id(&self, api_id: &str) -> String {
+        self.permission.statement_id_for(api_id)
+    }
+
+    /// The least-privilege source ARN on the API `api_id`, from the method's resource path.
     pub fn source_arn(&self, api_id: &str) -> String {
-        self.permission.source_arn(api_id)
+        self.permission.source_arn_at(api_id, &self.resource_path)
+    }
+
+    /// The ARN of the API `api_id` (`arn:aws:execute-api:REGION:ACCOUNT:ID`).
+    pub fn api_arn(&self, api_id: &str) -> String {
+        self.permission.api_arn(api_id)
+    }
+
+    /// `GET /pets/{id}`.
+    pub fn operation(&self) -> String {
+        format!("{} {}", self.method, self.path)
     }
 }
 
@@ -174,9 +190,9 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         }
         permissions.push(DesiredPermission {
             function: b.function_name.clone(),
-            statement_id: b.permission.statement_id.clone(),
             method: b.method.as_upper().to_string(),
             path: b.path.clone(),
+            resource_path: lambda_sync_aws::resource_path(&body_value, settings.basepath, &b.path),
             permission: b.permission.clone(),
         });
     }

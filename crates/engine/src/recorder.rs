@@ -96,4 +96,10 @@ impl Lambda for Recorder<'_> {
         self.count("AddPermission");
         self.lambda.add_permission(req).await
     }
+    async fn remove_permission(&self, function_name: &str, statement_id: &str) -> Result<()> {
+        self.count("RemovePermission");
+        self.lambda
+            .remove_permission(function_name, statement_id)
+            .await
+    }
 }

@@ -101,8 +101,26 @@ impl InvokePermission {
     /// );
     /// ```
     pub fn source_arn(&self, api_id: &str) -> String {
-        let path: Vec<&str> = self
-            .path
+        self.source_arn_at(api_id, &self.path)
+    }
+
+    /// The least-privilege source ARN for the API `api_id` when the method's resource is at
+    /// `resource_path` on that API (the definition's path with the base path as the import's
+    /// `basepath` mode placed it): `…:{api_id}/*/{METHOD}/{resource path}`, any stage, every
+    /// path parameter (greedy `{proxy+}` included) as `*`, which matches any value as
+    /// API Gateway's `ArnLike` condition does.
+    ///
+    /// ```
+    /// # use lambda_sync_integration::{bind, BindOptions};
+    /// # let doc = lambda_sync_spec::load_str("swagger: '2.0'\ninfo: {title: t, version: '1'}\nbasePath: /v2\npaths:\n  /pet/{petId}:\n    get:\n      operationId: getPetById\n      parameters: [{name: petId, in: path, required: true, type: string}]\n      responses: {'200': {description: ok}}\n").unwrap().document;
+    /// # let (b, _) = bind(&doc, &BindOptions::new("us-east-1", "123456789012")).unwrap();
+    /// assert_eq!(
+    ///     b.bindings[0].permission.source_arn_at("a1b2c3d4e5", "/v2/pet/{petId}"),
+    ///     "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/GET/v2/pet/*"
+    /// );
+    /// ```
+    pub fn source_arn_at(&self, api_id: &str, resource_path: &str) -> String {
+        let path: Vec<&str> = resource_path
             .split('/')
             .filter(|s| !s.is_empty())
             .map(|s| {
@@ -114,16 +132,48 @@ impl InvokePermission {
             })
             .collect();
         format!(
-            "arn:{}:execute-api:{}:{}:{}/*/{}/{}",
-            self.partition,
-            self.region,
-            self.account,
-            api_id,
+            "{}/*/{}/{}",
+            self.api_arn(api_id),
             self.method.as_upper(),
             path.join("/")
         )
     }
+
+    /// The ARN of the API `api_id` itself, `arn:{partition}:execute-api:{region}:{account}:{api_id}`;
+    /// followed by `/*/*/*` it covers every stage, method and path of the API.
+    pub fn api_arn(&self, api_id: &str) -> String {
+        format!(
+            "arn:{}:execute-api:{}:{}:{}",
+            self.partition, self.region, self.account, api_id
+        )
+    }
+
+    /// The statement id of this permission on the API `api_id`:
+    /// `lambda-sync-{api_id}-` and 16 hex digits of the SHA-256 of `METHOD path` (the
+    /// definition's path). Different for every API and operation, the same on every run, so a
+    /// second API that reuses a function gets statements of its own.
+    ///
+    /// ```
+    /// # use lambda_sync_integration::{bind, BindOptions};
+    /// # let doc = lambda_sync_spec::load_str("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      responses: {'200': {description: ok}}\n").unwrap().document;
+    /// # let (b, _) = bind(&doc, &BindOptions::new("us-east-1", "123456789012")).unwrap();
+    /// let p = &b.bindings[0].permission;
+    /// assert!(p.statement_id_for("a1b2c3d4e5").starts_with("lambda-sync-a1b2c3d4e5-"));
+    /// assert_ne!(p.statement_id_for("a1b2c3d4e5"), p.statement_id_for("f6g7h8i9j0"));
+    /// ```
+    pub fn statement_id_for(&self, api_id: &str) -> String {
+        let key = format!("{} {}", self.method.as_upper(), self.path);
+        format!(
+            "{}{api_id}-{}",
+            STATEMENT_PREFIX,
+            crate::naming::long_hash(&key)
+        )
+    }
 }
+
+/// The prefix of every statement id lambda-sync makes; statements without it are never
+/// touched.
+pub const STATEMENT_PREFIX: &str = "lambda-sync-";
 
 fn diag(severity: Severity, rule: &str, pointer: &str, message: String) -> Diagnostic {
     Diagnostic::new(rule, severity, pointer, message)

@@ -73,7 +73,7 @@ mod naming;
 mod options;
 
 pub use apply::{Change, ChangeKind, apply};
-pub use bind::{Binding, Bindings, InvokePermission, bind};
+pub use bind::{Binding, Bindings, InvokePermission, STATEMENT_PREFIX, bind};
 pub use contract::{ErrorResponse, EventContract, EventField, FieldSource, IntegrationType};
 pub use error::{Error, Result};
 pub use extension::{BodyKind, integration_extension, invocation_uri, request_template};

@@ -47,6 +47,10 @@ pub struct LocalOptions {
     pub stage: String,
     /// How many functions may run at the same time (default 4); more requests wait.
     pub max_processes: usize,
+    /// Check each function's resource policy against the method ARN before invoking it, as
+    /// API Gateway does (default on): without a statement that allows it, the request answers
+    /// 500 `{"message": "Internal server error"}` and the log says why.
+    pub check_policies: bool,
 }
 
 impl LocalOptions {
@@ -60,6 +64,7 @@ impl LocalOptions {
             python: PathBuf::from("python3"),
             stage: "local".to_string(),
             max_processes: 4,
+            check_policies: true,
         }
     }
 
@@ -90,6 +95,12 @@ impl LocalOptions {
     /// Sets the stage name.
     pub fn with_stage(mut self, stage: impl Into<String>) -> Self {
         self.stage = stage.into();
+        self
+    }
+
+    /// Turns the resource-policy check on or off.
+    pub fn with_policy_check(mut self, check: bool) -> Self {
+        self.check_policies = check;
         self
     }
 
@@ -314,6 +325,16 @@ impl LocalApi {
                     integration.uri.as_deref().unwrap_or("")
                 ))
             })?;
+        if self.options.check_policies
+            && let Some(denied) = self
+                .policy_denies(&function, &http_method, &request.path)
+                .await?
+        {
+            let mut response = HttpResponse::message(500, "Internal server error");
+            response.logs = denied;
+            response.function = Some(function);
+            return Ok(response);
+        }
         let target = Target {
             resource,
             integration,
@@ -340,6 +361,47 @@ impl LocalApi {
             .headers
             .push(("x-amzn-RequestId".into(), target.request_id.clone()));
         Ok(response)
+    }
+
+    /// The method ARN API Gateway invokes a function with for this request:
+    /// `arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH`, the path as requested.
+    pub fn method_arn(&self, http_method: &str, path: &str) -> String {
+        format!(
+            "arn:aws:execute-api:{}:{}:{}/{}/{}/{}",
+            self.account.region(),
+            self.account.account_id(),
+            self.api_id,
+            self.options.stage,
+            http_method,
+            path.trim_start_matches('/')
+        )
+    }
+
+    /// Why API Gateway may not invoke `function` for this request (the log line), or `None`
+    /// when a statement of its resource policy allows it.
+    async fn policy_denies(
+        &self,
+        function: &str,
+        http_method: &str,
+        path: &str,
+    ) -> Result<Option<String>> {
+        let statements = match self.account.get_policy(function).await {
+            Ok(s) => s,
+            // A missing function is reported where it is run.
+            Err(lambda_sync_aws::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let arn = self.method_arn(http_method, path);
+        if crate::policy::allows(&statements, &arn) {
+            return Ok(None);
+        }
+        Ok(Some(format!(
+            "Execution failed due to configuration error: Invalid permissions on Lambda function \
+             {function}: no statement of its resource policy ({} statement(s)) allows \
+             apigateway.amazonaws.com to invoke it from {arn} (push again, or add a permission \
+             whose SourceArn matches)\n",
+            statements.len()
+        )))
     }
 
     /// The mapping-template view of the request.

@@ -14,6 +14,11 @@
 //!   passed through as `passthroughBehavior` allows (else 415); the function's result goes
 //!   through the integration response whose `selectionPattern` matches the whole error
 //!   message (or the default one) and its response template;
+//! - API Gateway's permission to invoke the function is checked as AWS checks it: a statement
+//!   of the function's resource policy must allow `apigateway.amazonaws.com` with a SourceArn
+//!   that matches the method ARN (`arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH`,
+//!   `ArnLike`); without one the request answers 500 `{"message": "Internal server error"}`
+//!   and the log says why ([`LocalOptions::with_policy_check`] turns it off);
 //! - `AWS_PROXY` integrations get the REST API proxy event (format 1.0) and their
 //!   `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}` result is the answer;
 //!   a malformed one answers 502;
@@ -45,7 +50,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # if std::process::Command::new("node").arg("--version").output().is_err() { return Ok(()); }
-//! use lambda_sync_aws::{ApiGateway, CreateFunction, FakeAws, ImportRestApi, Lambda, minimal_zip};
+//! use lambda_sync_aws::{AddPermission, ApiGateway, CreateFunction, FakeAws, ImportRestApi, Lambda, minimal_zip};
 //! use lambda_sync_local::{HttpRequest, LocalApi, LocalOptions};
 //!
 //! let aws = FakeAws::default();
@@ -57,6 +62,9 @@
 //! let code = b"exports.handler = async (e) => ({statusCode: 200, body: e.pathParameters.id});";
 //! aws.create_function(CreateFunction::new("echo", "arn:aws:iam::123456789012:role/r",
 //!     "nodejs22.x", "index.handler", minimal_zip("index.js", code))).await?;
+//! // As on AWS, API Gateway needs the function's permission (checked on every request).
+//! let arn = format!("arn:aws:execute-api:us-east-1:123456789012:{}/*/GET/items/*", api.id);
+//! aws.add_permission(AddPermission::new("echo", "api").with_source_arn(arn)).await?;
 //!
 //! let cache = std::env::temp_dir().join(format!("lambda-sync-local-doc-{}", std::process::id()));
 //! let local = LocalApi::new(aws, api.id, LocalOptions::new(&cache)).await?;
@@ -92,6 +100,7 @@
 mod api;
 mod error;
 mod http;
+mod policy;
 mod route;
 mod runtime;
 mod serve;

@@ -138,11 +138,37 @@ fn base_path(doc: &Value, version: Version) -> Vec<String> {
     segments(without_query)
 }
 
+/// The path API Gateway gives the resource of `path` when `definition` is imported with the
+/// base path mode `basepath`: `ignore` drops the base path, `prepend` puts it in front, `split`
+/// puts all but its first segment in front. The base path is `basePath` (Swagger 2.0) or the
+/// path of `servers[0].url` with its variables at their defaults (OpenAPI 3.0).
+///
+/// ```
+/// use lambda_sync_aws::{BasePathMode, resource_path};
+/// let doc = serde_json::json!({"swagger": "2.0", "basePath": "/v2/beta", "paths": {}});
+/// assert_eq!(resource_path(&doc, BasePathMode::Ignore, "/pet/{petId}"), "/pet/{petId}");
+/// assert_eq!(resource_path(&doc, BasePathMode::Prepend, "/pet/{petId}"), "/v2/beta/pet/{petId}");
+/// assert_eq!(resource_path(&doc, BasePathMode::Split, "/pet/{petId}"), "/beta/pet/{petId}");
+/// ```
+pub fn resource_path(definition: &Value, basepath: BasePathMode, path: &str) -> String {
+    let base = match version_of(definition) {
+        Ok(version) => base_path(definition, version),
+        Err(_) => Vec::new(),
+    };
+    let mut full: Vec<String> = match basepath {
+        BasePathMode::Ignore => Vec::new(),
+        BasePathMode::Prepend => base,
+        BasePathMode::Split => base.get(1..).map(<[String]>::to_vec).unwrap_or_default(),
+    };
+    full.extend(segments(path));
+    join(&full)
+}
+
 fn valid_path_part(part: &str) -> bool {
     let plain = |s: &str| {
         !s.is_empty()
             && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'))
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | ','))
     };
     if let Some(inner) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
         let inner = inner.strip_suffix('+').unwrap_or(inner);
@@ -193,6 +219,30 @@ fn integration(value: &Value, where_: &str) -> Result<Integration> {
     ) {
         return Err(Error::invalid(format!(
             "Errors found during import: Unable to put integration on {where_}: Invalid integration type {integration_type}"
+        )));
+    }
+    if let Some(timeout) = value.get("timeoutInMillis") {
+        let ms = timeout
+            .as_u64()
+            .or_else(|| timeout.as_str().and_then(|t| t.parse().ok()));
+        let (min, max) = (
+            crate::limits::MIN_INTEGRATION_TIMEOUT_MS,
+            crate::limits::MAX_INTEGRATION_TIMEOUT_MS,
+        );
+        if !ms.is_some_and(|ms| (min..=max).contains(&ms)) {
+            return Err(Error::invalid(format!(
+                "Errors found during import: Unable to put integration on {where_}: Timeout should be between {min} ms and {max} ms"
+            )));
+        }
+    }
+    let uri = value.get("uri").and_then(Value::as_str);
+    let lambda = matches!(integration_type.as_str(), "AWS" | "AWS_PROXY")
+        && uri.is_some_and(|u| u.contains(":lambda:path/") && u.contains("/functions/"));
+    let http_method = value.get("httpMethod").and_then(Value::as_str);
+    if lambda && !http_method.is_some_and(|m| m.eq_ignore_ascii_case("POST")) {
+        return Err(Error::invalid(format!(
+            "Errors found during import: Unable to put integration on {where_}: Lambda function integrations must use the POST HTTP method (httpMethod is {})",
+            http_method.unwrap_or("missing")
         )));
     }
     let mut integration_responses = BTreeMap::new();
@@ -348,6 +398,33 @@ fn method(
     })
 }
 
+/// Refuses two different variable path parts among the children of one resource (on a merge,
+/// the existing resources count), as API Gateway does.
+pub(crate) fn check_sibling_variables<'a>(paths: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let mut variable_child: BTreeMap<String, String> = BTreeMap::new();
+    for path in paths {
+        let parts = segments(path);
+        for (i, part) in parts.iter().enumerate() {
+            if !part.starts_with('{') {
+                continue;
+            }
+            let parent = join(&parts[..i]);
+            match variable_child.get(&parent) {
+                Some(existing) if existing != part => {
+                    return Err(Error::invalid(format!(
+                        "Errors found during import: A sibling ({existing}) of this resource ({part}) already has a variable path part -- only one is allowed"
+                    )));
+                }
+                Some(_) => {}
+                None => {
+                    variable_child.insert(parent, part.clone());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads `body` as API Gateway's importer would with the given base path mode.
 pub(crate) fn parse(body: &[u8], basepath: BasePathMode) -> Result<ParsedApi> {
     let doc = parse_body(body)?;
@@ -395,7 +472,7 @@ pub(crate) fn parse(body: &[u8], basepath: BasePathMode) -> Result<ParsedApi> {
         for (i, part) in full.iter().enumerate() {
             if !valid_path_part(part) {
                 return Err(Error::invalid(format!(
-                    "Errors found during import: Resource name '{part}' in path '{raw_path}' is invalid: only a-zA-Z0-9._-: and curly braces at the beginning and the end with an optional plus sign before the closing brace are allowed"
+                    "Errors found during import: Resource name '{part}' in path '{raw_path}' is invalid: only a-zA-Z0-9._-:, and curly braces at the beginning and the end with an optional plus sign before the closing brace are allowed"
                 )));
             }
             if part.ends_with("+}") && i + 1 != full.len() {

@@ -390,6 +390,31 @@ impl Account {
             principal: Some(req.principal.clone()),
             source_arn: req.source_arn.clone(),
         });
+        let size = crate::policy_document_len(&function.info.arn, &function.policy);
+        if size > crate::limits::MAX_FUNCTION_POLICY_BYTES {
+            // The account is a copy: returning the error drops the change.
+            return Err(Error::Service {
+                code: "PolicyLengthExceededException".into(),
+                message: format!(
+                    "The final policy size ({size}) is bigger than the limit ({}).",
+                    crate::limits::MAX_FUNCTION_POLICY_BYTES
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn remove_permission(&mut self, function_name: &str, sid: &str) -> Result<()> {
+        check_statement_id(sid)?;
+        let name = self.function(function_name)?.info.name.clone();
+        let function = Arc::make_mut(self.functions.get_mut(&name).expect("looked up above"));
+        let before = function.policy.len();
+        function.policy.retain(|s| s.sid != sid);
+        if function.policy.len() == before {
+            return Err(Error::not_found(format!(
+                "Statement {sid} is not found in resource policy."
+            )));
+        }
         Ok(())
     }
 }

@@ -4,6 +4,8 @@ mod import;
 mod lambda;
 mod persist;
 
+pub use import::resource_path;
+
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -22,7 +24,7 @@ use crate::{
 pub struct Call {
     /// The AWS operation name: `ImportRestApi`, `PutRestApi`, `GetRestApi`, `GetRestApis`,
     /// `GetResources`, `CreateDeployment`, `GetFunction`, `ListFunctions`, `CreateFunction`,
-    /// `GetPolicy` or `AddPermission`.
+    /// `GetPolicy`, `AddPermission` or `RemovePermission`.
     pub operation: String,
     /// What the call was about: the API id, the function name, the stage, ... (`None` for
     /// listings and imports).
@@ -117,17 +119,31 @@ impl Default for FakeAws {
     }
 }
 
-/// The rate-limited buckets: (bucket, window, requests allowed per window).
-fn rate_bucket(operation: &str) -> Option<(&'static str, Duration, usize)> {
+/// A rate-limited bucket: (bucket, window, requests allowed per window).
+type Bucket = (&'static str, Duration, usize);
+
+/// The rate-limited buckets of AWS's documented rates ([`crate::limits`]). `ImportRestApi`
+/// depends on the endpoint type; this is the regional/private one (see [`import_bucket`]).
+fn rate_bucket(operation: &str) -> Option<Bucket> {
+    use crate::limits;
     match operation {
-        "ImportRestApi" => Some(("ImportRestApi", Duration::from_secs(3), 1)),
-        "PutRestApi" => Some(("PutRestApi", Duration::from_secs(1), 1)),
-        "CreateDeployment" => Some(("CreateDeployment", Duration::from_secs(5), 1)),
-        "GetFunction" | "ListFunctions" | "CreateFunction" | "GetPolicy" | "AddPermission" => {
-            Some(("Lambda", Duration::from_secs(1), 15))
-        }
+        "ImportRestApi" => Some(import_bucket(crate::EndpointType::Regional)),
+        "PutRestApi" => Some(("PutRestApi", limits::PUT_REST_API_INTERVAL, 1)),
+        "CreateDeployment" => Some(("CreateDeployment", limits::CREATE_DEPLOYMENT_INTERVAL, 1)),
+        "GetFunction" | "ListFunctions" | "CreateFunction" | "GetPolicy" | "AddPermission"
+        | "RemovePermission" => Some((
+            "Lambda",
+            Duration::from_secs(1),
+            limits::LAMBDA_CONTROL_PLANE_PER_SECOND as usize,
+        )),
         _ => None,
     }
+}
+
+/// `ImportRestApi`'s bucket for an endpoint type: one import per 30 s for edge-optimized APIs,
+/// per 3 s otherwise.
+fn import_bucket(endpoint_type: crate::EndpointType) -> Bucket {
+    ("ImportRestApi", endpoint_type.import_interval(), 1)
 }
 
 fn short_id(seed: &str) -> String {
@@ -251,6 +267,7 @@ impl Account {
                 for (path, methods) in parsed.resources {
                     merged.entry(path).or_default().extend(methods);
                 }
+                import::check_sibling_variables(merged.keys().map(String::as_str))?;
                 merged
             }
         };
@@ -457,6 +474,12 @@ impl FakeAws {
             .and_then(|a| a.definition.clone())
     }
 
+    /// Deletes a REST API as `DeleteRestApi` would (a test helper: lambda-sync never deletes
+    /// an API). Returns whether it existed. The functions and their policies stay.
+    pub fn delete_rest_api(&self, api_id: &str) -> bool {
+        self.lock().account.apis.remove(api_id).is_some()
+    }
+
     /// The deployments made of an API, oldest first.
     pub fn deployments(&self, api_id: &str) -> Vec<Deployment> {
         self.lock()
@@ -473,6 +496,19 @@ impl FakeAws {
     async fn call<T>(
         &self,
         operation: &'static str,
+        target: Option<&str>,
+        mutating: bool,
+        f: impl FnOnce(&mut Account) -> Result<T>,
+    ) -> Result<T> {
+        self.call_in(operation, rate_bucket(operation), target, mutating, f)
+            .await
+    }
+
+    /// [`FakeAws::call`] with an explicit rate bucket.
+    async fn call_in<T>(
+        &self,
+        operation: &'static str,
+        bucket: Option<Bucket>,
         target: Option<&str>,
         mutating: bool,
         f: impl FnOnce(&mut Account) -> Result<T>,
@@ -511,9 +547,7 @@ impl FakeAws {
         if let Some(error) = fired {
             return Err(error);
         }
-        if let (Some(scale), Some((bucket, window, allowed))) =
-            (inner.rate_scale, rate_bucket(operation))
-        {
+        if let (Some(scale), Some((bucket, window, allowed))) = (inner.rate_scale, bucket) {
             let window = window.mul_f64(scale);
             let now = tokio::time::Instant::now();
             let history = inner.rate_history.entry(bucket).or_default();
@@ -547,8 +581,11 @@ impl FakeAws {
 #[async_trait::async_trait]
 impl ApiGateway for FakeAws {
     async fn import_rest_api(&self, req: ImportRestApi) -> Result<RestApi> {
-        self.call("ImportRestApi", None, true, |a| a.import(&req))
-            .await
+        let bucket = import_bucket(req.endpoint_type);
+        self.call_in("ImportRestApi", Some(bucket), None, true, |a| {
+            a.import(&req)
+        })
+        .await
     }
 
     async fn put_rest_api(&self, req: PutRestApi) -> Result<RestApi> {
@@ -623,6 +660,13 @@ impl Lambda for FakeAws {
     async fn add_permission(&self, req: AddPermission) -> Result<()> {
         self.call("AddPermission", Some(&req.function_name), true, |a| {
             a.add_permission(&req)
+        })
+        .await
+    }
+
+    async fn remove_permission(&self, function_name: &str, statement_id: &str) -> Result<()> {
+        self.call("RemovePermission", Some(function_name), true, |a| {
+            a.remove_permission(function_name, statement_id)
         })
         .await
     }

@@ -627,7 +627,8 @@ async fn an_api_imported_by_a_killed_push_is_adopted_not_duplicated() {
     let d = doc(PETS);
     let clean = FakeAws::default();
     let r = push(&clean, Config::default(), &d, None).await;
-    let want = end_state(&clean, r.api_id.as_deref().unwrap()).await;
+    let clean_id = r.api_id.clone().unwrap();
+    let want = end_state(&clean, &clean_id).await;
 
     let account = FakeAws::default();
     // Someone else's API with the same name, there before.
@@ -674,7 +675,11 @@ async fn an_api_imported_by_a_killed_push_is_adopted_not_duplicated() {
     // Theirs is still there, untouched: two APIs where the clean account has one.
     assert_eq!(got["apis"], 2);
     got["apis"] = want["apis"].clone();
-    assert_eq!(got, want);
+    // Statement ids name the API: compare with both ids written `API`.
+    assert_eq!(
+        got.to_string().replace(&adopted, "API"),
+        want.to_string().replace(&clean_id, "API")
+    );
     // Nothing to adopt when the id is recorded for another definition.
     assert_eq!(e.adopt(&intents[0], &[adopted]).await.unwrap(), None);
 }

@@ -83,6 +83,7 @@ async fn unsafe_packages_and_other_runtimes_are_refused() {
             aws.create_function(CreateFunction::new("hello", ROLE, runtime, handler, zip))
                 .await
                 .unwrap();
+            allow(&aws, "hello").await;
             let (api, cache) = local(&aws, &api_id).await;
             let err = api
                 .invoke(HttpRequest::new("GET", "/hello/x"))

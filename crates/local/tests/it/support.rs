@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use lambda_sync_aws::{ApiGateway, CreateFunction, FakeAws, ImportRestApi, Lambda, minimal_zip};
+use lambda_sync_aws::{
+    AddPermission, ApiGateway, CreateFunction, FakeAws, ImportRestApi, Lambda, minimal_zip,
+};
 use lambda_sync_local::{LocalApi, LocalOptions};
 use serde_json::{Value, json};
 
@@ -85,7 +87,8 @@ pub fn uri(function: &str) -> String {
     )
 }
 
-/// Creates function `name` from one source file.
+/// Creates function `name` from one source file, invocable by API Gateway from any API of
+/// the account (as lambda-sync's per-API statement allows).
 pub async fn create(aws: &FakeAws, name: &str, lang: Lang, source: &str) {
     let zip = minimal_zip(lang.file(), source.as_bytes());
     aws.create_function(CreateFunction::new(
@@ -95,6 +98,17 @@ pub async fn create(aws: &FakeAws, name: &str, lang: Lang, source: &str) {
         lang.handler(),
         zip,
     ))
+    .await
+    .unwrap();
+    allow(aws, name).await;
+}
+
+/// Lets API Gateway invoke `name` from any API of the default account.
+pub async fn allow(aws: &FakeAws, name: &str) {
+    aws.add_permission(
+        AddPermission::new(name, "test-any-api")
+            .with_source_arn("arn:aws:execute-api:us-east-1:123456789012:*/*/*/*"),
+    )
     .await
     .unwrap();
 }
