@@ -56,6 +56,13 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// No usable credentials: none found in the chain, or they have expired. Nothing was
+    /// sent; the message names the chain that was tried and how to fix it.
+    #[error("{message}")]
+    Credentials {
+        /// What was tried and how to fix it (two lines).
+        message: String,
+    },
     /// Local storage failed (saving or loading the fake account).
     #[error("i/o error: {message}")]
     Io {

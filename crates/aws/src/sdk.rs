@@ -151,6 +151,7 @@ impl SdkAws {
     }
 
     async fn load(options: SdkOptions, credentials: Option<StaticCredentials>) -> Result<SdkAws> {
+        let explicit_credentials = credentials.is_some();
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
         if let Some(region) = &options.region {
             loader = loader.region(aws_config::Region::new(region.clone()));
@@ -181,6 +182,9 @@ impl SdkAws {
                 "no AWS region configured: set one in the options, AWS_REGION or the profile",
             ));
         }
+        if !explicit_credentials {
+            check_credentials(&config, options.profile.as_deref()).await?;
+        }
         let mut aws = SdkAws::from_config(&config);
         aws.endpoint_url = options.endpoint_url;
         Ok(aws)
@@ -200,6 +204,61 @@ impl SdkAws {
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
+}
+
+/// How long the credential chain may take before lambda-sync gives up on it: the chain ends
+/// with the instance metadata service, which on a machine that is not in AWS only times out.
+pub const CREDENTIALS_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(900);
+
+/// Resolves the chain's credentials once, before any call: missing or expired credentials are
+/// an [`Error::Credentials`] naming the chain tried and the fix, within
+/// [`CREDENTIALS_TIMEOUT`], instead of a failed (and retried) first call.
+async fn check_credentials(config: &aws_config::SdkConfig, profile: Option<&str>) -> Result<()> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let profile = profile
+        .map(str::to_string)
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".into());
+    let chain = format!(
+        "environment (AWS_ACCESS_KEY_ID), profile `{profile}` (~/.aws/config, ~/.aws/credentials, SSO), web identity, container and instance metadata"
+    );
+    let fix = format!(
+        "fix: `aws sso login --profile {profile}` or `aws configure --profile {profile}`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (--profile picks a profile)"
+    );
+    let Some(provider) = config.credentials_provider() else {
+        return Err(Error::Credentials {
+            message: format!("no AWS credentials provider is configured (tried: {chain})\n{fix}"),
+        });
+    };
+    let resolved = tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await;
+    let credentials = match resolved {
+        Err(_) => {
+            return Err(Error::Credentials {
+                message: format!(
+                    "no AWS credentials found within {} ms (tried: {chain})\n{fix}",
+                    CREDENTIALS_TIMEOUT.as_millis()
+                ),
+            });
+        }
+        Ok(Err(_)) => {
+            // Not the chain's error: it names only the last provider tried, and its debug form
+            // is kilobytes long.
+            return Err(Error::Credentials {
+                message: format!("no AWS credentials found (tried: {chain})\n{fix}"),
+            });
+        }
+        Ok(Ok(c)) => c,
+    };
+    if let Some(expiry) = credentials.expiry()
+        && expiry <= std::time::SystemTime::now()
+    {
+        return Err(Error::Credentials {
+            message: format!(
+                "the AWS credentials of profile `{profile}` (or the environment) have expired (tried: {chain})\n{fix}"
+            ),
+        });
+    }
+    Ok(())
 }
 
 const NOT_FOUND: &[&str] = &["NotFoundException", "ResourceNotFoundException"];

@@ -1,7 +1,7 @@
 //! `lambda-sync check`.
 
-use crate::output::{OutputFormat, load_error, print_diagnostics};
-use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::exit::{FINDINGS, OK, usage};
+use crate::output::{OutputFormat, print_diagnostics, report_load_error};
 use std::path::PathBuf;
 
 /// Arguments of `check`.
@@ -19,23 +19,19 @@ pub struct CheckArgs {
 
 /// Runs `check`; returns the exit code.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    // Usage first: a bad flag is reported whatever the definition.
+    lambda_sync::compat::validate_rule_ids(&args.disable)
+        .map_err(|e| usage(anyhow::anyhow!("--disable: {e}")))?;
     let loaded = match lambda_sync_spec::load_path(&args.spec) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("{}", load_error(&args.spec, &e));
-            return Ok(EXIT_USAGE);
-        }
+        Err(e) => return Ok(report_load_error(&args.spec, &e, args.format)),
     };
-    if let Err(e) = lambda_sync::compat::validate_rule_ids(&args.disable) {
-        eprintln!("error: --disable: {e}");
-        return Ok(EXIT_USAGE);
-    }
     let options =
         lambda_sync::compat::CompatOptions::default().with_disabled(args.disable.iter().cloned());
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(lambda_sync::compat::lint(&loaded.document, &options));
     diagnostics.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column));
-    print_diagnostics(&args.spec, &diagnostics, args.format)?;
+    print_diagnostics(&args.spec, &diagnostics, args.format);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if args.format == OutputFormat::Text {
         let warnings = diagnostics.len() - errors;
@@ -44,5 +40,5 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             args.spec.display()
         );
     }
-    Ok(if errors > 0 { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if errors > 0 { FINDINGS } else { OK })
 }

@@ -1,12 +1,11 @@
 //! `lambda-sync compat`, `render` and `stubs`: the documents and the code a push would send.
 
-use crate::output::{OutputFormat, print_diagnostics};
+use crate::exit::{OK as EXIT_OK, USAGE as EXIT_USAGE, usage};
+use crate::output::{OutputFormat, outln, print_diagnostics};
 use crate::sync::load_spec;
-use crate::{EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use lambda_sync::{Config, Target};
 use lambda_sync_spec::{Document, Format};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `compat`.
@@ -72,15 +71,18 @@ pub struct StubsArgs {
     pub name_template: Option<String>,
 }
 
+/// Writes the document to stdout (`-`) or to `output`, atomically; an output that cannot be
+/// written is a usage error (exit 2).
 fn write_output(doc: &Document, output: &Path) -> anyhow::Result<()> {
     if output == Path::new("-") {
         let text = doc.to_text()?;
-        std::io::stdout().lock().write_all(text.as_bytes())?;
+        crate::output::out(&text);
     } else {
         let mut doc = doc.clone();
         doc.set_format(Format::from_path(output).unwrap_or(doc.format()));
-        doc.write_to(output)
-            .with_context(|| format!("writing {}", output.display()))?;
+        doc.write_to(output).map_err(|e| {
+            usage(anyhow::Error::new(e).context(format!("writing {}", output.display())))
+        })?;
     }
     Ok(())
 }
@@ -101,7 +103,8 @@ pub fn compat(args: &CompatArgs) -> anyhow::Result<u8> {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    lambda_sync::compat::validate_rule_ids(&args.disable)?;
+    lambda_sync::compat::validate_rule_ids(&args.disable)
+        .map_err(|e| usage(anyhow::anyhow!("--disable: {e}")))?;
     let options =
         lambda_sync::compat::CompatOptions::default().with_disabled(args.disable.iter().cloned());
     let out = lambda_sync::compat::transform(&doc, &options);
@@ -145,7 +148,12 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
         Err(lambda_sync::Error::Definition { diagnostics }) => {
             let mut diagnostics = diagnostics;
             doc.locate(&mut diagnostics);
-            print_diagnostics(&args.spec, &diagnostics, OutputFormat::Text)?;
+            print_diagnostics(&args.spec, &diagnostics, OutputFormat::Text);
+            eprintln!(
+                "{}: {} error(s) that API Gateway would refuse; nothing was written",
+                args.spec.display(),
+                diagnostics.len()
+            );
             return Ok(crate::EXIT_FINDINGS);
         }
         Err(e) => return Err(e.into()),
@@ -183,7 +191,9 @@ pub fn stubs(args: &StubsArgs) -> anyhow::Result<u8> {
     }
     let runtime = lambda_sync::stubs::runtime(&runtime_id).context("unknown runtime")?;
     let templates = match &args.templates {
-        Some(dir) => lambda_sync::stubs::Templates::from_dir(dir)?,
+        Some(dir) => lambda_sync::stubs::Templates::from_dir(dir).map_err(|e| {
+            usage(anyhow::Error::new(e).context(format!("--templates {}", dir.display())))
+        })?,
         None => lambda_sync::stubs::Templates::builtin(),
     };
     let mut config = Config::default();
@@ -193,9 +203,12 @@ pub fn stubs(args: &StubsArgs) -> anyhow::Result<u8> {
     config.name_template = args.name_template.clone();
     let settings = config.resolve(Target::Local)?;
     let options = lambda_sync::bind_options(&settings, None);
-    let (bindings, _) = lambda_sync::integration::bind(&doc, &options)?;
-    std::fs::create_dir_all(&args.out_dir)
-        .with_context(|| format!("creating {}", args.out_dir.display()))?;
+    let (bindings, _) = lambda_sync::integration::bind(&doc, &options)
+        .map_err(|e| usage(lambda_sync::Error::from(e)))?;
+    let unwritable = |e: std::io::Error, what: &Path| {
+        usage(anyhow::Error::new(e).context(format!("writing {}", what.display())))
+    };
+    std::fs::create_dir_all(&args.out_dir).map_err(|e| unwritable(e, &args.out_dir))?;
     let mut seen = std::collections::BTreeSet::new();
     for b in &bindings.bindings {
         if !seen.insert(b.function_name.clone()) {
@@ -203,15 +216,15 @@ pub fn stubs(args: &StubsArgs) -> anyhow::Result<u8> {
         }
         let stub = lambda_sync::stubs::render(&b.contract, runtime, &templates)?;
         let dir = args.out_dir.join(&stub.function_name);
-        std::fs::create_dir_all(&dir)?;
+        std::fs::create_dir_all(&dir).map_err(|e| unwritable(e, &dir))?;
         let file = dir.join(&stub.file_name);
         lambda_sync_spec::write_atomic(&file, stub.source.as_bytes())?;
-        println!("{}", file.display());
+        outln!("{}", file.display());
         if args.zip {
             let zip = lambda_sync::stubs::package(&stub)?;
             let zpath = args.out_dir.join(format!("{}.zip", stub.function_name));
             lambda_sync_spec::write_atomic(&zpath, &zip)?;
-            println!("{}", zpath.display());
+            outln!("{}", zpath.display());
         }
     }
     Ok(EXIT_OK)

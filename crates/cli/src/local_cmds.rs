@@ -1,11 +1,9 @@
 //! `lambda-sync invoke` and `serve`: call the synced API on the local account.
 
-use crate::output::OutputFormat;
+use crate::exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, usage};
+use crate::output::{OutputFormat, outln};
 use crate::sync::{SyncArgs, load_spec, local_as_is, quiet_push};
-use crate::{EXIT_OK, EXIT_USAGE};
-use anyhow::{Context, bail};
 use lambda_sync_local::{ApiHandle, HttpRequest, LocalApi, LocalOptions, ServeOptions};
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
@@ -31,6 +29,9 @@ pub struct InvokeArgs {
     /// Function timeout in seconds.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+    /// Exit 0 whatever the HTTP status (by default a response that is not 2xx exits 1).
+    #[arg(long)]
+    pub any_status: bool,
     /// Call the local account as it is, without pushing the definition first.
     #[arg(long)]
     pub no_push: bool,
@@ -65,7 +66,9 @@ async fn open(
     no_push: bool,
 ) -> anyhow::Result<Result<LocalApi, u8>> {
     if args.aws {
-        bail!("invoke and serve run the API on the local account; drop --aws");
+        return Err(usage(anyhow::anyhow!(
+            "invoke and serve run the API on the local account; drop --aws"
+        )));
     }
     let doc = match load_spec(&args.spec, args.format) {
         Ok(d) => d,
@@ -86,34 +89,23 @@ async fn open(
 
 /// Runs `invoke`.
 pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
-    let api = match open(&args.sync, args.timeout, args.no_push).await? {
-        Ok(api) => api,
-        Err(code) => return Ok(code),
-    };
+    // The request first: a bad flag or an unreadable --data file is refused before the push.
     let mut request = HttpRequest::from_target(args.method.to_ascii_uppercase(), &args.path);
     for q in &args.query {
-        let (k, v) = match lambda_sync_local::parse_query_arg(q) {
-            Ok(kv) => kv,
-            Err(e) => {
-                eprintln!("error: --query {q}: {e}");
-                return Ok(EXIT_USAGE);
-            }
-        };
+        let (k, v) = lambda_sync_local::parse_query_arg(q)
+            .map_err(|e| usage(anyhow::anyhow!("--query {q}: {e}")))?;
         request = request.with_query(k, v);
     }
     for h in &args.header {
-        let (k, v) = match lambda_sync_local::parse_header_arg(h) {
-            Ok(kv) => kv,
-            Err(e) => {
-                eprintln!("error: --header {h}: {e}");
-                return Ok(EXIT_USAGE);
-            }
-        };
+        let (k, v) = lambda_sync_local::parse_header_arg(h)
+            .map_err(|e| usage(anyhow::anyhow!("--header {h}: {e}")))?;
         request = request.with_header(k, v);
     }
     if let Some(data) = &args.data {
         let body = match data.strip_prefix('@') {
-            Some(file) => std::fs::read(file).with_context(|| format!("reading {file}"))?,
+            Some(file) => std::fs::read(file).map_err(|e| {
+                usage(anyhow::Error::new(e).context(format!("--data: reading {file}")))
+            })?,
             None => data.clone().into_bytes(),
         };
         if request.header("content-type").is_none() {
@@ -121,17 +113,31 @@ pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
         }
         request = request.with_body(body);
     }
+    let api = match open(&args.sync, args.timeout, args.no_push).await? {
+        Ok(api) => api,
+        Err(code) => return Ok(code),
+    };
     let response = api.invoke(request).await?;
+    let code = if (200..300).contains(&response.status) || args.any_status {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    };
     match args.sync.format {
         OutputFormat::Json => {
-            let v = serde_json::json!({
+            let mut v = serde_json::json!({
+                "ok": code == EXIT_OK,
+                "exit_code": code,
                 "status": response.status,
                 "headers": response.headers,
                 "body": response.body_text(),
                 "function": response.function,
                 "logs": response.logs,
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            if code != EXIT_OK {
+                v["error"] = format!("HTTP {} is not a 2xx status", response.status).into();
+            }
+            outln!("{}", serde_json::to_string_pretty(&v)?);
         }
         OutputFormat::Text => {
             eprintln!("HTTP {}", response.status);
@@ -149,14 +155,20 @@ pub async fn invoke(args: &InvokeArgs) -> anyhow::Result<u8> {
                 }
                 eprintln!("---");
             }
-            let mut out = std::io::stdout().lock();
-            out.write_all(&response.body)?;
-            if !response.body.ends_with(b"\n") {
-                writeln!(out)?;
+            let mut body = response.body.clone();
+            if !body.ends_with(b"\n") {
+                body.push(b'\n');
+            }
+            crate::output::out_bytes(&body);
+            if code != EXIT_OK {
+                eprintln!(
+                    "error: HTTP {} is not a 2xx status (exit {code}; --any-status exits 0)",
+                    response.status
+                );
             }
         }
     }
-    Ok(EXIT_OK)
+    Ok(code)
 }
 
 /// Runs `serve`: the whole API over HTTP on 127.0.0.1, re-pushed and reloaded when the
@@ -192,8 +204,7 @@ pub async fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let listener = lambda_sync_local::bind(addr, &options).await?;
     let bound = listener.local_addr()?;
-    println!("serving {} on http://{bound}", args.sync.spec.display());
-    std::io::stdout().flush()?;
+    outln!("serving {} on http://{bound}", args.sync.spec.display());
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {

@@ -6,16 +6,12 @@ use std::process::ExitCode;
 
 mod check;
 mod docs_cmds;
+mod exit;
 mod local_cmds;
 mod output;
 mod sync;
 
-/// Exit code: everything went well.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: findings (errors in the definition) or a failed sync.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit code: wrong usage, or a file that cannot be loaded at all.
-pub const EXIT_USAGE: u8 = 2;
+pub use exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, USAGE as EXIT_USAGE};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -30,15 +26,14 @@ Examples:
   lambda-sync watch openapi.yaml                  push on every save
   lambda-sync invoke openapi.yaml GET /user/user1 call the API on the local account
   lambda-sync serve openapi.yaml --port 3000      serve it on http://127.0.0.1:3000
-
-Exit codes: 0 ok, 1 findings or a failed sync, 2 usage error or a definition that cannot be loaded.";
+";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "lambda-sync",
     version,
     about = "Turn an OpenAPI definition into an Amazon API Gateway REST API backed by AWS Lambda functions, and keep the two in step.",
-    after_help = EXAMPLES
+    after_help = format!("{EXAMPLES}\n{}", exit::CONTRACT),
 )]
 struct Cli {
     #[command(subcommand)]
@@ -48,22 +43,31 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Report every problem: loading issues and API Gateway import rules.
+    #[command(after_help = exit::CONTRACT)]
     Check(check::CheckArgs),
     /// Write the definition rewritten so that API Gateway imports it.
+    #[command(after_help = exit::CONTRACT)]
     Compat(docs_cmds::CompatArgs),
     /// Write exactly the body a push sends (compat transforms plus integration extensions).
+    #[command(after_help = exit::CONTRACT)]
     Render(docs_cmds::RenderArgs),
     /// Write the Lambda handler stubs (and their zips).
+    #[command(after_help = exit::CONTRACT)]
     Stubs(docs_cmds::StubsArgs),
     /// Show what a push would do, without changing anything.
+    #[command(after_help = exit::CONTRACT)]
     Plan(sync::SyncArgs),
     /// Push the definition: create missing functions, import or update the API.
+    #[command(after_help = exit::CONTRACT)]
     Push(sync::SyncArgs),
     /// Call one operation of the API on the local account (pushing the definition first).
+    #[command(after_help = exit::CONTRACT)]
     Invoke(local_cmds::InvokeArgs),
     /// Serve the whole API over HTTP on 127.0.0.1, reloading on every save.
+    #[command(after_help = exit::CONTRACT)]
     Serve(local_cmds::ServeArgs),
     /// Push now and on every save.
+    #[command(after_help = exit::CONTRACT)]
     Watch {
         #[command(flatten)]
         args: sync::SyncArgs,
@@ -71,6 +75,21 @@ enum Command {
         #[arg(long, hide = true)]
         exit_after: Option<usize>,
     },
+}
+
+impl Command {
+    /// The output format the command was asked for (errors follow it too).
+    fn format(&self) -> output::OutputFormat {
+        match self {
+            Command::Check(a) => a.format,
+            Command::Plan(a) | Command::Push(a) | Command::Watch { args: a, .. } => a.format,
+            Command::Invoke(a) => a.sync.format,
+            Command::Serve(a) => a.sync.format,
+            Command::Compat(_) | Command::Render(_) | Command::Stubs(_) => {
+                output::OutputFormat::Text
+            }
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -91,8 +110,8 @@ fn main() -> ExitCode {
             {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("error: cannot start the async runtime: {e}");
-                    return ExitCode::from(EXIT_USAGE);
+                    let e = anyhow::Error::new(e).context("cannot start the async runtime");
+                    return ExitCode::from(exit::report(&e, cli.command.format()));
                 }
             };
             runtime.block_on(async {
@@ -109,17 +128,6 @@ fn main() -> ExitCode {
     };
     match code {
         Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(
-                if e.downcast_ref::<lambda_sync::Error>()
-                    .is_some_and(|e| matches!(e, lambda_sync::Error::Config { .. }))
-                {
-                    EXIT_USAGE
-                } else {
-                    EXIT_FINDINGS
-                },
-            )
-        }
+        Err(e) => ExitCode::from(exit::report(&e, cli.command.format())),
     }
 }

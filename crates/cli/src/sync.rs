@@ -1,11 +1,13 @@
 //! `lambda-sync plan`, `push` and `watch`: the sync against the local account or AWS.
 
-use crate::output::{OutputFormat, load_error, print_diagnostics};
-use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, USAGE as EXIT_USAGE};
+use crate::output::{OutputFormat, outln, print_diagnostics, report_load_error};
 use anyhow::{Context, bail};
 use lambda_sync::aws::{BasePathMode, EndpointType, FakeAws, PutMode, SdkAws, SdkOptions};
 use lambda_sync::integration::IntegrationType;
-use lambda_sync::{ApplyOptions, Config, Engine, Progress, Recorded, State, SyncReport, Target};
+use lambda_sync::{
+    ApplyOptions, Config, Engine, LockMode, Progress, Recorded, State, StateDir, SyncReport, Target,
+};
 use lambda_sync_spec::Document;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -89,6 +91,9 @@ pub struct SyncArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// Fail at once when another lambda-sync holds the state folder's lock (by default wait).
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 impl SyncArgs {
@@ -187,7 +192,8 @@ pub fn config_file(spec: &Path, explicit: Option<&Path>) -> anyhow::Result<Confi
     })
 }
 
-/// A loaded definition, or the exit code that ends the command.
+/// A loaded definition, or the exit code that ends the command (the problem is reported: on
+/// stderr, and with `--format json` as one JSON object on stdout).
 pub fn load_spec(spec: &Path, format: OutputFormat) -> Result<Document, u8> {
     match lambda_sync_spec::load_path(spec) {
         Ok(loaded) => {
@@ -198,42 +204,78 @@ pub fn load_spec(spec: &Path, format: OutputFormat) -> Result<Document, u8> {
                     .filter(|d| d.is_error())
                     .cloned()
                     .collect();
-                let _ = print_diagnostics(spec, &errors, format);
-                eprintln!(
-                    "{}: {} error(s) in the definition; nothing was sent",
-                    spec.display(),
+                let message = format!(
+                    "{} error(s) in the definition; nothing was sent or written",
                     errors.len()
                 );
+                match format {
+                    OutputFormat::Text => print_diagnostics(spec, &errors, format),
+                    OutputFormat::Json => {
+                        let v = serde_json::json!({
+                            "ok": false,
+                            "exit_code": EXIT_FINDINGS,
+                            "error": message,
+                            "file": spec.display().to_string(),
+                            "diagnostics": errors,
+                        });
+                        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    }
+                }
+                eprintln!("{}: {message}", spec.display());
                 return Err(EXIT_FINDINGS);
             }
             Ok(loaded.document)
         }
-        Err(e) => {
-            eprintln!("{}", load_error(spec, &e));
-            Err(EXIT_USAGE)
-        }
+        Err(e) => Err(report_load_error(spec, &e, format)),
     }
 }
 
-/// The account the sync talks to.
+/// The warnings of the configured runtime (deprecated soon or already), as `stubs` shows them.
+fn runtime_warnings(settings: &lambda_sync::Settings) -> Vec<String> {
+    lambda_sync::check_runtime(&settings.runtime).unwrap_or_default()
+}
+
+/// The account the sync talks to, with the state folder locked for as long as it lives.
 struct Account {
     engine: Engine,
-    local: Option<(FakeAws, PathBuf)>,
-    state_path: PathBuf,
+    local: Option<(FakeAws, String)>,
+    state: Arc<StateDir>,
     state_key: String,
+    /// The key earlier versions used (the definition's absolute path), adopted when found.
+    legacy_key: String,
+    /// The key of this target, region and account (the policy cache's key).
     account_key: String,
 }
 
 impl Account {
-    async fn open(args: &SyncArgs, progress: bool) -> anyhow::Result<Account> {
-        let settings = args.config()?.resolve(args.target())?;
+    /// Opens the account. `writes`: the command may write the state folder (an exclusive lock,
+    /// waiting unless `--no-wait`), else a shared lock.
+    async fn open(
+        args: &SyncArgs,
+        settings: lambda_sync::Settings,
+        progress: bool,
+        writes: bool,
+    ) -> anyhow::Result<Account> {
+        let mode = match (writes, args.no_wait) {
+            (false, _) => LockMode::Read,
+            (true, false) => LockMode::Write,
+            (true, true) => LockMode::WriteNoWait,
+        };
+        let state = Arc::new(StateDir::open(&args.state, mode, |line| {
+            eprintln!("{line}")
+        })?);
+        let target = if args.aws { "aws" } else { "local" };
+        let state_key = State::key(
+            target,
+            &settings.region,
+            &settings.account_id,
+            &lambda_sync::definition_key(&args.state, &args.spec),
+        );
         let canonical = args
             .spec
             .canonicalize()
             .unwrap_or_else(|_| args.spec.clone());
-        let state_path = args.state.join("state.json");
-        let target = if args.aws { "aws" } else { "local" };
-        let state_key = State::key(
+        let legacy_key = State::key(
             target,
             &settings.region,
             &settings.account_id,
@@ -254,12 +296,11 @@ impl Account {
             if let Some(u) = &args.endpoint_url {
                 o = o.with_endpoint_url(u.clone());
             }
-            let sdk = SdkAws::from_env(o)
-                .await
-                .context("configuring the AWS SDK")?;
+            let sdk = SdkAws::from_env(o).await?;
             (Arc::new(sdk.clone()), Arc::new(sdk), None)
         } else {
-            let path = args.state.join("account.json");
+            let file = state.account_file(&settings.region, &settings.account_id)?;
+            let path = args.state.join(&file);
             let fake = FakeAws::load_or_default(
                 &path,
                 settings.region.clone(),
@@ -269,7 +310,7 @@ impl Account {
             (
                 Arc::new(fake.clone()),
                 Arc::new(fake.clone()),
-                Some((fake, path)),
+                Some((fake, file)),
             )
         };
         let mut options = ApplyOptions::default().with_concurrency(settings.concurrency);
@@ -280,60 +321,83 @@ impl Account {
         if progress && args.format == OutputFormat::Text && std::io::stderr().is_terminal() {
             options = options.with_progress(Arc::new(Bar::default()));
         }
+        if writes {
+            options = options.with_journal(Arc::new(StateJournal {
+                state: state.clone(),
+                key: state_key.clone(),
+            }));
+        }
         let engine = Engine::new(settings, gateway, lambda).with_apply_options(options);
         Ok(Account {
             engine,
             local,
-            state_path,
+            state,
             state_key,
+            legacy_key,
             account_key,
         })
     }
 
-    /// What earlier pushes recorded: the API id, and the policy cache of this account and
-    /// region unless `refresh` (a missing cache means every policy is read).
-    fn recorded(&self, refresh: bool) -> anyhow::Result<Recorded> {
-        let mut state = State::load(&self.state_path)?;
-        Ok(Recorded {
-            api_id: state.apis.get(&self.state_key).cloned(),
-            policies: if refresh {
-                None
-            } else {
-                state.policies.remove(&self.account_key)
-            },
+    /// What earlier pushes recorded: the API id (under this definition's key, or the key of
+    /// earlier versions; else the API that an interrupted push of it created, found from the
+    /// intent it recorded, with a warning), and the policy cache of this account and region
+    /// unless `refresh` (a missing cache means every policy is read).
+    async fn recorded(&self, refresh: bool) -> anyhow::Result<(Recorded, Option<String>)> {
+        let mut state = State::load(&self.state.state_path())?;
+        let policies = if refresh {
+            None
+        } else {
+            state.policies.remove(&self.account_key)
+        };
+        let recorded = |api_id| Recorded { api_id, policies };
+        if let Some(id) = state
+            .apis
+            .get(&self.state_key)
+            .or_else(|| state.apis.get(&self.legacy_key))
+        {
+            return Ok((recorded(Some(id.clone())), None));
+        }
+        let Some(intent) = state.pending.get(&self.state_key) else {
+            return Ok((recorded(None), None));
+        };
+        let taken: Vec<String> = state.apis.values().cloned().collect();
+        Ok(match self.engine.adopt(intent, &taken).await? {
+            Some(id) => {
+                let note = format!(
+                    "REST API {id} \"{}\" was created by an interrupted push: it is adopted, not created again",
+                    intent.api_name
+                );
+                (recorded(Some(id)), Some(note))
+            }
+            None => (recorded(None), None),
         })
     }
 
-    /// Pushes (write-back included) and records the outcome: the local account, the code of
-    /// each created function, the API id. Returns the report and the push's error, if any.
+    /// Pushes what was prepared (write-back included) and records the outcome: the local
+    /// account, the code of each created function, the API id. Returns the report and the
+    /// push's error, if any.
     async fn push(
         &self,
         args: &SyncArgs,
         doc: &Document,
+        prepared: &lambda_sync::Prepared,
     ) -> anyhow::Result<(SyncReport, Option<lambda_sync::Error>)> {
-        let prepared = match lambda_sync::prepare(doc, self.engine.settings()) {
-            Ok(p) => p,
-            Err(e) => {
-                let report = SyncReport {
-                    api_name: doc.title().unwrap_or_default().to_string(),
-                    ..SyncReport::default()
-                };
-                return Ok((report, Some(e)));
-            }
-        };
-        let recorded = self.recorded(args.refresh)?;
-        let (report, error) = match self
+        let (recorded, adopted) = self.recorded(args.refresh).await?;
+        let (mut report, error) = match self
             .engine
-            .push_recorded(doc, &prepared, &recorded, Some(&args.spec))
+            .push_recorded(doc, prepared, &recorded, Some(&args.spec))
             .await
         {
             Ok(r) => (r, None),
             Err(f) => (f.report, Some(f.error)),
         };
-        self.record(&report, &prepared, args)?;
+        report.warnings.extend(adopted);
+        self.record(&report, prepared, args)?;
         Ok((report, error))
     }
 
+    /// Records a push: the local account and `state.json` together (never one without the
+    /// other), then the code of the functions for the local account.
     fn record(
         &self,
         report: &SyncReport,
@@ -344,39 +408,72 @@ impl Account {
             // Nothing was sent, so nothing changed: the state folder is left as it is.
             return Ok(());
         }
-        if let Some((fake, path)) = &self.local {
-            std::fs::create_dir_all(&args.state)
-                .with_context(|| format!("creating the state folder {}", args.state.display()))?;
-            fake.save(path)
-                .with_context(|| format!("saving the local account {}", path.display()))?;
-            // Each created function's code, readable and editable next to the account.
-            for f in prepared
-                .functions
-                .iter()
-                .filter(|f| report.functions_created.contains(&f.name))
-            {
-                let dir = args.state.join("functions").join(&f.name);
-                std::fs::create_dir_all(&dir)?;
-                lambda_sync_spec::write_atomic(&dir.join(&f.file_name), f.source.as_bytes())?;
-            }
-        }
-        let mut state = State::load(&self.state_path)?;
-        let mut changed = false;
+        let state_path = self.state.state_path();
+        let mut state = State::load(&state_path)?;
+        let mut state_changed = state.apis.remove(&self.legacy_key).is_some();
         if let Some(id) = &report.api_id
             && state.apis.get(&self.state_key) != Some(id)
         {
             state.apis.insert(self.state_key.clone(), id.clone());
-            changed = true;
+            state_changed = true;
         }
-        changed |= state.record_policies(
+        if report.api_created || report.api_updated {
+            state_changed |= state.pending.remove(&self.state_key).is_some();
+        }
+        state_changed |= state.record_policies(
             &self.account_key,
             prepared.functions.iter().map(|f| f.name.as_str()),
             &report.policies,
         );
-        if changed {
-            state.save(&self.state_path)?;
+        let state_json = state.to_json();
+        let mut files: Vec<(&str, &[u8])> = Vec::new();
+        if state_changed {
+            files.push(("state.json", &state_json));
+        }
+        let account_json;
+        if let Some((fake, file)) = &self.local {
+            account_json = fake
+                .to_json()
+                .with_context(|| format!("saving the local account {file}"))?;
+            files.push((file.as_str(), &account_json));
+        }
+        lambda_sync::fault::point("before-record");
+        self.state.commit(&files)?;
+        lambda_sync::fault::point("after-record");
+        if self.local.is_some() {
+            // Each created function's code, readable and editable next to the account; a
+            // folder that an interrupted push did not write is written now.
+            for f in prepared.functions.iter().filter(|f| {
+                report.functions_created.contains(&f.name)
+                    || report.functions_reused.contains(&f.name)
+            }) {
+                let dir = args.state.join("functions").join(&f.name);
+                let file = dir.join(&f.file_name);
+                if report.functions_reused.contains(&f.name) && dir.exists() {
+                    continue;
+                }
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                lambda_sync_spec::write_atomic(&file, f.source.as_bytes())?;
+            }
         }
         Ok(())
+    }
+}
+
+/// Records intents in the state folder (under the lock the account holds).
+#[derive(Debug)]
+struct StateJournal {
+    state: Arc<StateDir>,
+    key: String,
+}
+
+impl lambda_sync::Journal for StateJournal {
+    fn before_import(&self, intent: &lambda_sync::ImportIntent) -> lambda_sync::Result<()> {
+        let path = self.state.state_path();
+        let mut state = State::load(&path)?;
+        state.pending.insert(self.key.clone(), intent.clone());
+        self.state.commit(&[("state.json", &state.to_json())])
     }
 }
 
@@ -386,34 +483,80 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let account = Account::open(args, false).await?;
-    let outcome = account
-        .engine
-        .plan_recorded(&doc, &account.recorded(args.refresh)?)
-        .await?;
+    let settings = args.config()?.resolve(args.target())?;
+    let account = Account::open(args, settings, false, false).await?;
+    let (recorded, adopted) = account.recorded(args.refresh).await?;
+    let outcome = account.engine.plan_recorded(&doc, &recorded).await?;
+    let mut warnings = runtime_warnings(account.engine.settings());
+    warnings.extend(adopted);
+    warnings.extend(
+        outcome
+            .prepared
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == lambda_sync_spec::Severity::Warning)
+            .map(|d| format!("{}: {} (at {})", d.rule, d.message, d.pointer)),
+    );
     match args.format {
         OutputFormat::Text => {
-            print!("{}", outcome.plan);
-            for d in outcome
-                .prepared
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == lambda_sync_spec::Severity::Warning)
-            {
-                eprintln!("warning[{}]: {} (at {})", d.rule, d.message, d.pointer);
+            crate::output::out(&outcome.plan.to_string());
+            for w in &warnings {
+                eprintln!("warning: {w}");
             }
         }
         OutputFormat::Json => {
             let v = serde_json::json!({
+                "ok": true,
+                "exit_code": EXIT_OK,
                 "api_id": outcome.api_id,
                 "plan": outcome.plan,
                 "functions": outcome.prepared.functions,
                 "calls": outcome.calls,
+                "warnings": warnings,
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            outln!("{}", serde_json::to_string_pretty(&v)?);
         }
     }
     Ok(EXIT_OK)
+}
+
+/// A push that ran (or was refused before it could start).
+struct Pushed {
+    /// The account, when the push got as far as opening it (its lock is held).
+    account: Option<Account>,
+    settings: lambda_sync::Settings,
+    report: SyncReport,
+    error: Option<lambda_sync::Error>,
+}
+
+/// Pushes `doc`: it is prepared first, so a definition or configuration that cannot be pushed
+/// is refused before the state folder is opened (nothing is written, not even the lock); then
+/// the account is opened (the state folder locked), pushed to, and the outcome recorded.
+async fn push_doc(args: &SyncArgs, doc: &Document, progress: bool) -> anyhow::Result<Pushed> {
+    let settings = args.config()?.resolve(args.target())?;
+    let prepared = match lambda_sync::prepare(doc, &settings) {
+        Ok(p) => p,
+        Err(e) => {
+            let report = SyncReport {
+                api_name: doc.title().unwrap_or_default().to_string(),
+                ..SyncReport::default()
+            };
+            return Ok(Pushed {
+                account: None,
+                settings,
+                report,
+                error: Some(e),
+            });
+        }
+    };
+    let account = Account::open(args, settings.clone(), progress, true).await?;
+    let (report, error) = account.push(args, doc, &prepared).await?;
+    Ok(Pushed {
+        account: Some(account),
+        settings,
+        report,
+        error,
+    })
 }
 
 /// `lambda-sync push`.
@@ -422,42 +565,109 @@ pub async fn push(args: &SyncArgs) -> anyhow::Result<u8> {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let account = Account::open(args, true).await?;
-    push_once(args, &account, &doc).await
+    push_once(args, &doc).await
 }
 
-async fn push_once(args: &SyncArgs, account: &Account, doc: &Document) -> anyhow::Result<u8> {
-    let (report, error) = account.push(args, doc).await?;
-    print_report(args, &report, error.as_ref())?;
-    Ok(if error.is_some() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+async fn push_once(args: &SyncArgs, doc: &Document) -> anyhow::Result<u8> {
+    let Pushed {
+        settings,
+        mut report,
+        error,
+        ..
+    } = push_doc(args, doc, true).await?;
+    let mut warnings = runtime_warnings(&settings);
+    warnings.append(&mut report.warnings);
+    report.warnings = warnings;
+    let code = error.as_ref().map_or(EXIT_OK, crate::exit::code_of_sync);
+    print_report(args, &settings, &report, error.as_ref(), code);
+    Ok(code)
+}
+
+/// What a failed push did not do (in order), judged from what it did.
+fn not_done(
+    report: &SyncReport,
+    error: &lambda_sync::Error,
+    settings: &lambda_sync::Settings,
+) -> Vec<String> {
+    if report.calls.is_empty() {
+        return vec!["anything: nothing was sent".into()];
+    }
+    let step = match error {
+        lambda_sync::Error::Aws { step, .. } => step.as_str(),
+        _ => "",
+    };
+    let mut out = Vec::new();
+    if step.starts_with("creating function") {
+        out.push("creating every missing function".to_string());
+    }
+    let api_done = report.api_created || report.api_updated;
+    if !api_done {
+        out.push(if report.api_id.is_some() {
+            "updating the REST API".to_string()
+        } else {
+            "importing the REST API".to_string()
+        });
+    }
+    if !api_done || step.starts_with("adding permission") {
+        out.push("adding every invoke permission".into());
+    }
+    if let Some(stage) = &settings.stage
+        && report.deployment.is_none()
+    {
+        out.push(format!("deploying to stage {stage}"));
+    }
+    if out.is_empty() {
+        out.push("writing the definition back".into());
+    }
+    out
 }
 
 fn print_report(
     args: &SyncArgs,
+    settings: &lambda_sync::Settings,
     report: &SyncReport,
     error: Option<&lambda_sync::Error>,
-) -> anyhow::Result<()> {
+    code: u8,
+) {
+    let not_done = error.map(|e| not_done(report, e, settings));
     match args.format {
         OutputFormat::Json => {
-            let mut v = serde_json::to_value(report)?;
+            let mut v = serde_json::to_value(report).unwrap_or_default();
             v["ok"] = serde_json::Value::Bool(error.is_none());
+            v["exit_code"] = code.into();
             if let Some(e) = error {
                 v["error"] = serde_json::Value::String(e.to_string());
             }
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            if let Some(n) = &not_done {
+                v["not_done"] = serde_json::json!(n);
+            }
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         OutputFormat::Text => {
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
             if let Some(why) = &report.skipped {
-                println!("nothing sent: {why}");
-                return Ok(());
+                outln!("nothing sent: {why}");
+                return;
             }
             let where_ = if args.aws { "AWS" } else { "the local account" };
-            if let Some(id) = &report.api_id {
-                println!(
+            let sent = !report.calls.is_empty();
+            if error.is_some() {
+                outln!(
+                    "push of \"{}\" to {where_} FAILED{}",
+                    report.api_name,
+                    if sent {
+                        "; done before the failure:"
+                    } else {
+                        ": nothing was sent, nothing changed"
+                    }
+                );
+            }
+            if let Some(id) = &report.api_id
+                && (report.api_created || report.api_updated)
+            {
+                outln!(
                     "REST API {id} \"{}\" {} on {where_}",
                     report.api_name,
                     if report.api_created {
@@ -467,40 +677,51 @@ fn print_report(
                     }
                 );
             }
-            println!(
-                "functions: {} created, {} reused",
-                report.functions_created.len(),
-                report.functions_reused.len()
-            );
-            for f in &report.functions_created {
-                println!("  + {f}");
+            if error.is_none() || !report.functions_created.is_empty() {
+                outln!(
+                    "functions: {} created, {} reused",
+                    report.functions_created.len(),
+                    report.functions_reused.len()
+                );
+                for f in &report.functions_created {
+                    outln!("  + {f}");
+                }
             }
-            println!(
-                "permissions: {} added, {} removed; {} function policies read",
-                report.permissions_added.len(),
-                report.permissions_removed.len(),
-                report.policies_read
-            );
+            if error.is_none()
+                || !report.permissions_added.is_empty()
+                || !report.permissions_removed.is_empty()
+            {
+                outln!(
+                    "permissions: {} added, {} removed; {} function policies read",
+                    report.permissions_added.len(),
+                    report.permissions_removed.len(),
+                    report.policies_read
+                );
+            }
             if let Some(d) = &report.deployment {
-                println!("deployed to stage {} ({})", d.stage, d.id);
+                outln!("deployed to stage {} ({})", d.stage, d.id);
             }
             if report.definition_written {
-                println!("{} updated", args.spec.display());
+                outln!("{} updated", args.spec.display());
             }
             if !args.aws && !report.functions_created.is_empty() {
-                println!("function code: {}", args.state.join("functions").display());
+                outln!("function code: {}", args.state.join("functions").display());
             }
-            for w in &report.warnings {
-                eprintln!("warning: {w}");
+            if sent {
+                let calls: usize = report.calls.values().sum();
+                outln!("{calls} AWS call(s), {} retried", report.retries);
             }
-            let calls: usize = report.calls.values().sum();
-            println!("{calls} AWS call(s), {} retried", report.retries);
+            if let Some(n) = &not_done
+                && sent
+            {
+                outln!("not done: {}", n.join(", "));
+                outln!("push again to finish: what was created is found and reused");
+            }
             if let Some(e) = error {
                 eprintln!("error: {e}");
             }
         }
     }
-    Ok(())
 }
 
 /// `lambda-sync watch`: push now and on every save of the definition (or its config).
@@ -524,14 +745,25 @@ pub async fn watch(args: &SyncArgs, exit_after: Option<usize>) -> anyhow::Result
     let mut pushes = 0usize;
     loop {
         eprintln!("[watch] pushing {}", args.spec.display());
-        match run_watch_push(args).await {
-            Ok(code) if code == EXIT_OK => eprintln!("[watch] push done"),
-            Ok(code) => eprintln!("[watch] push failed (exit {code}); watching for the next save"),
-            Err(e) => eprintln!("[watch] push failed: {e:#}; watching for the next save"),
-        }
+        let code = match run_watch_push(args).await {
+            Ok(code) if code == EXIT_OK => {
+                eprintln!("[watch] push done");
+                code
+            }
+            Ok(code) => {
+                eprintln!("[watch] push failed (exit {code}); watching for the next save");
+                code
+            }
+            Err(e) => {
+                let code = crate::exit::code_of(&e);
+                eprintln!("[watch] push failed: {e:#}; watching for the next save");
+                code
+            }
+        };
         pushes += 1;
         if exit_after.is_some_and(|n| pushes >= n) {
-            return Ok(EXIT_OK);
+            // With --exit-after, the exit code is that of the last push.
+            return Ok(code);
         }
         // Wait for a relevant change, then let the editor finish writing (debounce).
         loop {
@@ -558,8 +790,7 @@ async fn run_watch_push(args: &SyncArgs) -> anyhow::Result<u8> {
         Err(code) => return Ok(code),
     };
     // The account is reopened each time: the config may have changed.
-    let account = Account::open(args, true).await?;
-    push_once(args, &account, &doc).await
+    push_once(args, &doc).await
 }
 
 /// A progress bar on stderr.
@@ -594,17 +825,30 @@ pub async fn quiet_push(
     args: &SyncArgs,
     doc: &Document,
 ) -> anyhow::Result<Result<(FakeAws, String), u8>> {
-    let account = Account::open(args, false).await?;
-    let (report, error) = account.push(args, doc).await?;
+    let Pushed {
+        account,
+        settings,
+        report,
+        error,
+    } = push_doc(args, doc, false).await?;
+    for w in runtime_warnings(&settings) {
+        eprintln!("warning: {w}");
+    }
     if let Some(e) = error {
-        eprintln!(
-            "error: pushing {} to the local account: {e}",
-            args.spec.display()
-        );
-        return Ok(Err(EXIT_FINDINGS));
+        let code = crate::exit::code_of_sync(&e);
+        let message = format!("pushing {} to the local account: {e}", args.spec.display());
+        eprintln!("error: {message}");
+        if args.format == OutputFormat::Json {
+            crate::exit::json_error(code, &message, None);
+        }
+        return Ok(Err(code));
     }
     if let Some(why) = &report.skipped {
-        eprintln!("error: nothing was pushed ({why}); invoke and serve need a pushed API");
+        let message = format!("nothing was pushed ({why}); invoke and serve need a pushed API");
+        eprintln!("error: {message}");
+        if args.format == OutputFormat::Json {
+            crate::exit::json_error(EXIT_USAGE, &message, None);
+        }
         return Ok(Err(EXIT_USAGE));
     }
     if !report.functions_created.is_empty() {
@@ -614,6 +858,7 @@ pub async fn quiet_push(
             report.functions_created.len()
         );
     }
+    let account = account.expect("a push without error opened the account");
     let (fake, _) = account.local.expect("the local account");
     let api_id = report.api_id.expect("a successful push has an API id");
     Ok(Ok((fake, api_id)))
@@ -625,17 +870,17 @@ pub async fn local_as_is(
     args: &SyncArgs,
     doc: &Document,
 ) -> anyhow::Result<Result<(FakeAws, String), u8>> {
-    let account = Account::open(args, false).await?;
-    let recorded = account.recorded(true)?;
+    let settings = args.config()?.resolve(args.target())?;
+    let account = Account::open(args, settings, false, false).await?;
+    let (recorded, _) = account.recorded(true).await?;
     let Some(api_id) = account
         .engine
         .resolve_api_id(doc, recorded.api_id.as_deref())
     else {
-        eprintln!(
-            "error: {} has not been pushed to the local account; push it, or drop --no-push",
+        return Err(crate::exit::usage(anyhow::anyhow!(
+            "{} has not been pushed to the local account; push it, or drop --no-push",
             args.spec.display()
-        );
-        return Ok(Err(EXIT_USAGE));
+        )));
     };
     let (fake, _) = account.local.expect("the local account");
     Ok(Ok((fake, api_id)))

@@ -2,6 +2,7 @@
 //! AWS's rates, retries with exponential backoff and jitter.
 
 use crate::error::{Error, Result};
+use crate::journal::{ImportIntent, Journal};
 use crate::limiter::{Limiter, RateClass};
 use crate::plan::{
     AddPermissionStep, ApiAction, ApiStep, CreateFunctionStep, DeployStep, Observed, Plan,
@@ -46,6 +47,8 @@ pub struct ApplyOptions {
     pub max_backoff: Duration,
     /// Progress receiver.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Where intents are recorded before the calls that create something (see [`Journal`]).
+    pub journal: Option<Arc<dyn Journal>>,
 }
 
 impl Default for ApplyOptions {
@@ -57,11 +60,18 @@ impl Default for ApplyOptions {
             base_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             progress: None,
+            journal: None,
         }
     }
 }
 
 impl ApplyOptions {
+    /// Records intents in `journal` before the calls that create something.
+    pub fn with_journal(mut self, journal: Arc<dyn Journal>) -> Self {
+        self.journal = Some(journal);
+        self
+    }
+
     /// Sets the concurrency (at least 1).
     pub fn with_concurrency(mut self, n: usize) -> Self {
         self.concurrency = n.max(1);
@@ -99,6 +109,8 @@ pub struct SyncReport {
     pub api_name: String,
     /// Whether this push created the API.
     pub api_created: bool,
+    /// Whether this push updated an existing API (its definition was put).
+    pub api_updated: bool,
     /// Functions created.
     pub functions_created: Vec<String>,
     /// Functions that existed and were used as they are.
@@ -329,11 +341,14 @@ impl<'a> Runner<'a> {
         }
         let result = async {
             self.create_functions(plan, report).await?;
+            crate::fault::point("functions-created");
+            self.record_intent(plan).await?;
             let api_id = self.publish(&plan.api, report).await?;
             self.remove_permissions(&plan.remove_permissions, report)
                 .await?;
             self.add_permissions(&plan.add_permissions, &api_id, report)
                 .await?;
+            crate::fault::point("permissions-added");
             if let Some(step) = &plan.deployment {
                 self.deploy(step, &api_id, report).await?;
             }
@@ -435,6 +450,27 @@ impl<'a> Runner<'a> {
         first_error.map_or(Ok(()), Err)
     }
 
+    /// Before an import: records its intent in the journal, if there is one (see
+    /// [`Journal`]), with the APIs that already have the name.
+    async fn record_intent(&self, plan: &Plan) -> Result<()> {
+        let (Some(journal), ApiAction::Import { .. }) = (&self.options.journal, &plan.api.action)
+        else {
+            return Ok(());
+        };
+        let existing = self
+            .gateway
+            .find_rest_apis_by_name(&plan.api_name)
+            .await
+            .map_err(|source| Error::Aws {
+                step: "listing the REST APIs".into(),
+                source,
+            })?;
+        journal.before_import(&ImportIntent {
+            api_name: plan.api_name.clone(),
+            existing: existing.into_iter().map(|a| a.id).collect(),
+        })
+    }
+
     /// Step 2: the import or put. Returns the API id.
     async fn publish(&self, step: &ApiStep, report: &mut SyncReport) -> Result<String> {
         let body = step.body.as_ref().clone();
@@ -461,14 +497,18 @@ impl<'a> Runner<'a> {
                     .with_mode(*mode)
                     .with_basepath(step.basepath)
                     .with_fail_on_warnings(step.fail_on_warnings);
-                self.call(RateClass::Put, || self.gateway.put_rest_api(req.clone()))
+                let api = self
+                    .call(RateClass::Put, || self.gateway.put_rest_api(req.clone()))
                     .await
                     .map_err(|source| Error::Aws {
                         step: format!("updating REST API {api_id}"),
                         source,
-                    })?
+                    })?;
+                report.api_updated = true;
+                api
             }
         };
+        crate::fault::point("api-sent");
         self.step_done(|| format!("REST API {}", api.id));
         report.api_id = Some(api.id.clone());
         report.warnings.extend(api.warnings.iter().cloned());

@@ -45,6 +45,9 @@
 mod apply;
 mod config;
 mod error;
+#[doc(hidden)]
+pub mod fault;
+mod journal;
 mod limiter;
 mod plan;
 mod prepare;
@@ -57,6 +60,7 @@ pub use config::{
     Target, role_account, valid_region,
 };
 pub use error::{Error, Result};
+pub use journal::{ImportIntent, Journal};
 pub use limiter::{Limiter, RateClass};
 pub use plan::{
     AddPermissionStep, ApiAction, ApiId, ApiScoped, ApiStep, CreateFunctionStep, DeployStep,
@@ -66,7 +70,7 @@ pub use prepare::{
     API_ID_KEY, DesiredFunction, DesiredPermission, Prepared, bind_options, check_runtime, prepare,
     write_back_document,
 };
-pub use state::{PolicyCache, State};
+pub use state::{LOCK_FILE, LockMode, PolicyCache, State, StateDir, definition_key};
 
 pub use lambda_sync_aws as aws;
 pub use lambda_sync_compat as compat;
@@ -162,6 +166,19 @@ impl Engine {
                     .map(str::to_string)
             })
             .or_else(|| recorded.map(str::to_string))
+    }
+
+    /// The API that a push killed after its import (and before its caller recorded the id)
+    /// created, found from the [`ImportIntent`] the push recorded: the one API of that name
+    /// that did not exist before and is not in `taken` (the ids recorded for other
+    /// definitions). `None` when there is none, or more than one to tell apart.
+    pub async fn adopt(&self, intent: &ImportIntent, taken: &[String]) -> Result<Option<String>> {
+        journal::find_adoptable(self.gateway.as_ref(), intent, taken)
+            .await
+            .map_err(|source| Error::Aws {
+                step: "looking for the REST API of an interrupted push".into(),
+                source,
+            })
     }
 
     /// A dry run: prepares, reads what exists, and plans. No call that writes is made.

@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use lambda_sync_aws::PolicyStatement;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The statements known on each function of one account and region, by function name.
 pub type PolicyCache = BTreeMap<String, Vec<PolicyStatement>>;
@@ -17,6 +17,10 @@ pub type PolicyCache = BTreeMap<String, Vec<PolicyStatement>>;
 pub struct State {
     /// API id by key.
     pub apis: BTreeMap<String, String>,
+    /// Imports that were about to be made, by key, and not recorded as done yet: a push that
+    /// was killed after its import left one (see [`Engine::adopt`](crate::Engine::adopt)).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pending: BTreeMap<String, crate::ImportIntent>,
     /// Known policy statements by [`State::account_key`], then function name. A cache: a push
     /// with `--refresh`, or without an entry for its account and region, reads every policy.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -74,6 +78,13 @@ impl State {
         }
     }
 
+    /// The state as [`State::save`] writes it.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut text = serde_json::to_string_pretty(self).expect("state serialises");
+        text.push('\n');
+        text.into_bytes()
+    }
+
     /// Saves the state atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
         if let Some(dir) = path.parent() {
@@ -89,4 +100,218 @@ impl State {
             message: e.to_string(),
         })
     }
+}
+
+/// The state folder (`.lambda-sync/`), held under a file lock for as long as this value lives:
+/// exclusively by a command that writes it, shared by one that only reads it. The lock is the
+/// operating system's (`flock` on Unix), so a killed process releases it.
+///
+/// Files are written in pairs with [`StateDir::commit`]: the local account and `state.json`
+/// change together or not at all, even when the process is killed half way (the next
+/// [`StateDir::open`] finishes or drops the half-written pair).
+#[derive(Debug)]
+pub struct StateDir {
+    dir: PathBuf,
+    // Held for the lock; closed (and so unlocked) on drop. None: a reader of a folder that
+    // does not exist (there is nothing to read, and a reader creates nothing).
+    _lock: Option<std::fs::File>,
+}
+
+/// How [`StateDir::open`] takes the lock when another process holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    /// Exclusive, for a command that writes; wait for the other process.
+    Write,
+    /// Exclusive, for a command that writes; fail at once if another process holds it.
+    WriteNoWait,
+    /// Shared with other readers, for a command that only reads; waits for a writer.
+    Read,
+}
+
+/// The name of the lock file inside the state folder.
+pub const LOCK_FILE: &str = "lock";
+/// The marker of a commit in progress: while it exists, the `*.pending` files are the truth.
+const COMMIT_MARKER: &str = "commit";
+const PENDING: &str = ".pending";
+
+fn state_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::State {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+impl StateDir {
+    /// Opens (creating) the state folder `dir` and takes its lock. When another process holds
+    /// it, `on_wait` is called once (with a line saying who holds it) before waiting; with
+    /// [`LockMode::WriteNoWait`] that is an error instead. A commit that a killed process left
+    /// half done is finished (or, if it had not been committed yet, dropped).
+    pub fn open(dir: &Path, mode: LockMode, on_wait: impl FnOnce(&str)) -> Result<StateDir> {
+        use std::fs::{File, OpenOptions, TryLockError};
+        if mode == LockMode::Read && !dir.is_dir() {
+            return Ok(StateDir {
+                dir: dir.to_path_buf(),
+                _lock: None,
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(|e| state_err(dir, e))?;
+        let path = dir.join(LOCK_FILE);
+        let file: File = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| state_err(&path, e))?;
+        let attempt = match mode {
+            LockMode::Read => file.try_lock_shared(),
+            LockMode::Write | LockMode::WriteNoWait => file.try_lock(),
+        };
+        match attempt {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                let who = if holder.is_empty() {
+                    "another lambda-sync".to_string()
+                } else {
+                    format!("another lambda-sync ({holder})")
+                };
+                if mode == LockMode::WriteNoWait {
+                    return Err(state_err(
+                        dir,
+                        format!(
+                            "the state folder is locked by {who}; wait for it to finish, or run without --no-wait to wait"
+                        ),
+                    ));
+                }
+                on_wait(&format!(
+                    "waiting for {who}, which holds the lock on {}",
+                    dir.display()
+                ));
+                match mode {
+                    LockMode::Read => file.lock_shared(),
+                    _ => file.lock(),
+                }
+                .map_err(|e| state_err(&path, e))?;
+            }
+            Err(TryLockError::Error(e)) => return Err(state_err(&path, e)),
+        }
+        if mode != LockMode::Read {
+            // Who holds it, for the message of the next one to wait.
+            use std::io::{Seek, Write};
+            let mut f = &file;
+            let _ = f.set_len(0);
+            let _ = f.seek(std::io::SeekFrom::Start(0));
+            let _ = write!(f, "pid {}", std::process::id());
+        }
+        let state = StateDir {
+            dir: dir.to_path_buf(),
+            _lock: Some(file),
+        };
+        if mode != LockMode::Read {
+            state.recover()?;
+        }
+        Ok(state)
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The `state.json` of this folder.
+    pub fn state_path(&self) -> PathBuf {
+        self.dir.join("state.json")
+    }
+
+    /// Writes files of the folder (names relative to it) together: either all of them change
+    /// or none does, whenever the process is killed. Each is first written in full beside its
+    /// target (`NAME.pending`), then a commit marker is created, then each pending file is
+    /// renamed over its target and the marker removed. [`StateDir::open`] finishes a commit
+    /// whose marker exists and drops pending files without one.
+    pub fn commit(&self, files: &[(&str, &[u8])]) -> Result<()> {
+        for (name, bytes) in files {
+            let pending = self.dir.join(format!("{name}{PENDING}"));
+            lambda_sync_spec::write_atomic(&pending, bytes).map_err(|e| state_err(&pending, e))?;
+        }
+        let marker = self.dir.join(COMMIT_MARKER);
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        lambda_sync_spec::write_atomic(&marker, names.join("\n").as_bytes())
+            .map_err(|e| state_err(&marker, e))?;
+        crate::fault::point("state-commit-marked");
+        self.finish_commit()
+    }
+
+    /// Renames the pending files named in the marker into place, then removes the marker.
+    fn finish_commit(&self) -> Result<()> {
+        let marker = self.dir.join(COMMIT_MARKER);
+        let names = std::fs::read_to_string(&marker).map_err(|e| state_err(&marker, e))?;
+        for name in names.lines().filter(|n| !n.is_empty()) {
+            let pending = self.dir.join(format!("{name}{PENDING}"));
+            if pending.exists() {
+                std::fs::rename(&pending, self.dir.join(name))
+                    .map_err(|e| state_err(&pending, e))?;
+            }
+        }
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        std::fs::remove_file(&marker).map_err(|e| state_err(&marker, e))
+    }
+
+    /// Finishes a commit that a killed process left marked, or drops its pending files if it
+    /// had not been marked.
+    fn recover(&self) -> Result<()> {
+        if self.dir.join(COMMIT_MARKER).exists() {
+            self.finish_commit()?;
+        }
+        let entries = std::fs::read_dir(&self.dir).map_err(|e| state_err(&self.dir, e))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Unmarked pending files, and the temporary files of atomic writes that a killed
+            // process left (no one else writes here while the lock is held).
+            if name.ends_with(PENDING) || (name.starts_with('.') && name.contains(".tmp")) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        Ok(())
+    }
+
+    /// The file name of the local account for `region` and `account`: `account.json` when it
+    /// is free or holds that region and account, else `account-REGION-ACCOUNT.json`, so that
+    /// another region or account never reuses the first one's functions.
+    pub fn account_file(&self, region: &str, account: &str) -> Result<String> {
+        let main = self.dir.join("account.json");
+        Ok(match lambda_sync_aws::FakeAws::load(&main) {
+            Err(lambda_sync_aws::Error::NotFound { .. }) => "account.json".into(),
+            Ok(f) if f.region() == region && f.account_id() == account => "account.json".into(),
+            Ok(_) => format!("account-{region}-{account}.json"),
+            Err(e) => return Err(state_err(&main, e)),
+        })
+    }
+}
+
+/// The part of a state key that names the definition: its path relative to the state folder
+/// (both made absolute), so that a project folder moved with its state keeps its keys.
+pub fn definition_key(state_dir: &Path, definition: &Path) -> String {
+    let abs = |p: &Path| {
+        p.canonicalize().unwrap_or_else(|_| {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        })
+    };
+    let (from, to) = (abs(state_dir), abs(definition));
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut rel = PathBuf::new();
+    for _ in common..from.len() {
+        rel.push("..");
+    }
+    for c in &to[common..] {
+        rel.push(c.as_os_str());
+    }
+    rel.to_string_lossy().replace('\\', "/")
 }

@@ -103,7 +103,21 @@ pub fn parse_json(text: &str) -> Result<Value> {
 /// limit on repetition, so an "exponential entity" document is refused; merge keys (`<<`) are
 /// applied; keys that are numbers or booleans become strings. A key repeated within one mapping
 /// is an error.
+///
+/// Flow collections (`[...]`, `{...}`) nested deeper than [`MAX_DEPTH`] are refused by a linear
+/// pre-scan ([`flow_depth`](crate::flow_depth)) before the YAML parser starts, whose time on
+/// such input grows with the square of its size.
 pub fn parse_yaml(text: &str) -> Result<Value> {
+    if let Some((line, column)) = crate::flow_depth(text, MAX_DEPTH).too_deep_at {
+        return Err(Error::Parse {
+            format: "YAML",
+            line: Some(line),
+            column: Some(column),
+            message: format!(
+                "nesting is deeper than {MAX_DEPTH} levels (flow collections, `[` or `{{`); no OpenAPI definition needs that much"
+            ),
+        });
+    }
     let yaml_err = |e: serde_yaml::Error| {
         let loc = e.location();
         let mut message = e.to_string();

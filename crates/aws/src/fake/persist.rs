@@ -53,12 +53,8 @@ impl FakeAws {
     /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        let json = {
-            let inner = self.lock();
-            serde_json::to_vec_pretty(&inner.account).map_err(|e| Error::Io {
-                message: format!("cannot serialise the fake account: {e}"),
-            })?
-        };
+        let mut json = self.to_json()?;
+        json.pop();
         let temp = temp_path(path);
         let write = || -> std::io::Result<()> {
             let mut file = fs::File::create(&temp)?;
@@ -84,6 +80,17 @@ impl FakeAws {
             }
         }
         Ok(())
+    }
+
+    /// The account as [`FakeAws::save`] writes it (with its final line break), for a caller
+    /// that writes it together with other files.
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        let inner = self.lock();
+        let mut json = serde_json::to_vec_pretty(&inner.account).map_err(|e| Error::Io {
+            message: format!("cannot serialise the fake account: {e}"),
+        })?;
+        json.push(b'\n');
+        Ok(json)
     }
 
     /// Reads an account written by [`FakeAws::save`]. A missing file is

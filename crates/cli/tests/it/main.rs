@@ -1,5 +1,8 @@
 //! End-to-end tests: the real `lambda-sync` binary on temporary folders.
 
+mod contract;
+mod state;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -475,6 +478,7 @@ fn the_reference_walkthrough_with_invoke() {
         "/nowhere",
         "--format",
         "json",
+        "--any-status",
     ]);
     assert_eq!(r["status"], 403);
     assert_eq!(r["body"], "{\"message\":\"Missing Authentication Token\"}");

@@ -680,3 +680,78 @@ async fn a_second_api_and_a_re_created_api_get_statements_of_their_own() {
         }
     }
 }
+/// A journal that keeps the intents in memory, as the CLI keeps them in its state folder.
+#[derive(Debug, Default)]
+struct MemJournal(std::sync::Mutex<Vec<lambda_sync::ImportIntent>>);
+
+impl lambda_sync::Journal for MemJournal {
+    fn before_import(&self, intent: &lambda_sync::ImportIntent) -> lambda_sync::Result<()> {
+        self.0.lock().unwrap().push(intent.clone());
+        Ok(())
+    }
+}
+
+/// A push whose outcome was never recorded after its import (the process was killed): the next
+/// push finds the API from the recorded intent and adopts it, so the account ends as after one
+/// clean push, with one API. An API of the same name that existed before is left alone.
+#[tokio::test]
+async fn an_api_imported_by_a_killed_push_is_adopted_not_duplicated() {
+    let d = doc(PETS);
+    let clean = FakeAws::default();
+    let r = push(&clean, Config::default(), &d, None).await;
+    let clean_id = r.api_id.clone().unwrap();
+    let want = end_state(&clean, &clean_id).await;
+
+    let account = FakeAws::default();
+    // Someone else's API with the same name, there before.
+    let theirs = account
+        .import_rest_api(lambda_sync::aws::ImportRestApi::new(
+            r#"{"openapi": "3.0.1", "info": {"title": "Pets", "version": "1"}, "paths": {}}"#,
+        ))
+        .await
+        .unwrap();
+    let journal = Arc::new(MemJournal::default());
+    let e = Engine::new(
+        settings(Config::default()),
+        Arc::new(account.clone()),
+        Arc::new(account.clone()),
+    )
+    .with_apply_options(
+        ApplyOptions::default()
+            .with_rate_scale(0.0)
+            .with_max_attempts(1)
+            .with_journal(journal.clone()),
+    );
+    // The push stops after the import (as if killed there): its outcome is never recorded.
+    account.fail_always(
+        "AddPermission",
+        AwsError::Service {
+            code: "ServiceException".into(),
+            message: "killed".into(),
+        },
+    );
+    let failed = e.push(&d, None).await.expect_err("stops after the import");
+    assert!(failed.report.api_created);
+    account.clear_faults();
+    let intents = journal.0.lock().unwrap().clone();
+    assert_eq!(intents.len(), 1);
+    assert_eq!(intents[0].api_name, "Pets");
+    assert_eq!(intents[0].existing, vec![theirs.id.clone()]);
+
+    let adopted = e.adopt(&intents[0], &[]).await.unwrap().expect("found");
+    assert_eq!(Some(&adopted), failed.report.api_id.as_ref());
+    let again = e.push(&d, Some(&adopted)).await.expect("finishes the job");
+    assert!(!again.api_created);
+    assert_eq!(again.api_id.as_deref(), Some(adopted.as_str()));
+    let mut got = end_state(&account, &adopted).await;
+    // Theirs is still there, untouched: two APIs where the clean account has one.
+    assert_eq!(got["apis"], 2);
+    got["apis"] = want["apis"].clone();
+    // Statement ids name the API: compare with both ids written `API`.
+    assert_eq!(
+        got.to_string().replace(&adopted, "API"),
+        want.to_string().replace(&clean_id, "API")
+    );
+    // Nothing to adopt when the id is recorded for another definition.
+    assert_eq!(e.adopt(&intents[0], &[adopted]).await.unwrap(), None);
+}

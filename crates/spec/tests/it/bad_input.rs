@@ -483,3 +483,61 @@ fn hostile_shapes_load() {
     assert_eq!(defs.len(), m + 1);
     assert_eq!(defs[&format!("Pet_{m}")]["maxLength"], m - 1);
 }
+
+/// Deep YAML flow nesting is refused by the linear pre-scan before the YAML parser reads the
+/// document: the error points at the first `[` beyond the limit even when the document is
+/// never closed (the parser, had it run, would report the unclosed end instead), and the scan
+/// stepped over the text up to that bracket only, whatever follows it.
+#[test]
+fn deep_yaml_flow_is_refused_before_the_parser_reads_it() {
+    use lambda_sync_spec::{flow_depth, parse_yaml};
+    let prefix = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-deep: ";
+    for (form, open) in [("sequences", "["), ("mappings", "{a: "), ("mixed", "[{a: ")] {
+        let per = open.matches(['[', '{']).count();
+        let opens_to_refusal = MAX_DEPTH / per + 1;
+        for size in [10_000, 100_000, 1_000_000] {
+            let text = format!("{prefix}{}!@`", open.repeat(size / open.len()));
+            let err = parse_yaml(&text).expect_err(form);
+            let msg = err.to_string();
+            assert!(msg.contains("nesting is deeper than 128"), "{form}: {msg}");
+            // The first bracket beyond the limit: line 4, after `x-deep: `.
+            let (line, column) = err.position().expect("a position");
+            assert_eq!(line, 4, "{form}: {msg}");
+            let before = &text[prefix.len()..];
+            let at = before
+                .char_indices()
+                .filter(|(_, c)| matches!(c, '[' | '{'))
+                .nth(MAX_DEPTH)
+                .map(|(i, _)| i)
+                .unwrap();
+            assert_eq!(column, "x-deep: ".len() + at + 1, "{form} {size}");
+            let scan = flow_depth(&text, MAX_DEPTH);
+            assert_eq!(scan.max, MAX_DEPTH + 1);
+            assert_eq!(scan.too_deep_at, Some((line, column)));
+            // Work done: the bytes up to the refused bracket, the same for every size.
+            assert!(
+                scan.steps <= prefix.len() + opens_to_refusal * open.len(),
+                "{form} {size}: {} steps",
+                scan.steps
+            );
+        }
+    }
+}
+
+/// The pre-scan reads quoted, plain and block scalars and comments as YAML does: brackets in
+/// them are not nesting, so a definition full of them loads.
+#[test]
+fn brackets_inside_scalars_are_not_nesting() {
+    let deep = "[".repeat(500);
+    let text = format!(
+        "openapi: 3.0.0\ninfo:\n  title: '{deep}'\n  version: \"{deep}\"\n  description: |\n    {deep}\n    {deep}\n  summary: >-\n\n      {deep}\n  x-plain: a {deep}\n    continued {deep}\n  # {deep}\n  x-flow: ['{deep}', \"{deep}\"]\npaths: {{}}\n"
+    );
+    let loaded = load_str(&text).expect("loads");
+    let v = loaded.document.value();
+    assert_eq!(v["info"]["title"], deep.as_str());
+    assert_eq!(
+        v["info"]["description"],
+        format!("{deep}\n{deep}\n").as_str()
+    );
+    assert_eq!(lambda_sync_spec::flow_depth(&text, MAX_DEPTH).max, 1);
+}

@@ -205,3 +205,43 @@ proptest! {
         }
     }
 }
+
+/// Nesting depth of a value: 0 for a scalar, 1 for a flat list or object.
+fn depth(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+        Value::Object(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// JSON text is YAML flow: the pre-scan sees exactly the value's depth.
+    #[test]
+    fn flow_depth_of_json_text_is_the_value_depth(v in tree()) {
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let scan = lambda_sync_spec::flow_depth(&text, 1_000);
+        prop_assert_eq!(scan.max, depth(&v));
+        prop_assert!(scan.steps <= text.len());
+    }
+
+    /// The pre-scan never counts deeper than the parser nests (so it never refuses a document
+    /// the parser takes), and visits each byte at most once.
+    #[test]
+    fn flow_depth_never_exceeds_the_parsed_depth(
+        text in "([\\[\\]{}:,'\"#|>!&*?%@` \\-\\n\\t]|[a-c]|\\\\|\u{85}|\u{2028}|'x'|\"y\"|: |- ){0,48}",
+        v in tree(),
+    ) {
+        let scan = lambda_sync_spec::flow_depth(&text, 1_000);
+        prop_assert!(scan.steps <= text.len());
+        if let Ok(parsed) = lambda_sync_spec::parse_yaml(&text) {
+            prop_assert!(scan.max <= depth(&parsed), "{:?}: {} > {}", text, scan.max, depth(&parsed));
+        }
+        // Block YAML as written for a value: never deeper than the value.
+        let yaml = to_text(&v, Format::Yaml).unwrap();
+        let scan = lambda_sync_spec::flow_depth(&yaml, 1_000);
+        prop_assert!(scan.max <= depth(&v), "{}", yaml);
+    }
+}
