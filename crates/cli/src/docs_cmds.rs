@@ -150,13 +150,30 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut out = prepared.document.clone();
-    out.set_format(doc.format());
-    write_output(&out, &args.output)?;
+    // Exactly the bytes a push sends (compact JSON); converted only when YAML is asked for.
+    let format = if args.output == Path::new("-") {
+        doc.format()
+    } else {
+        Format::from_path(&args.output).unwrap_or(doc.format())
+    };
+    let bytes = if format == Format::Json {
+        prepared.body.clone()
+    } else {
+        let value: serde_json::Value = serde_json::from_slice(&prepared.body)?;
+        lambda_sync_spec::to_text(&value, format)?.into_bytes()
+    };
+    if args.output == Path::new("-") {
+        std::io::stdout().lock().write_all(&bytes)?;
+    } else {
+        lambda_sync_spec::write_atomic(&args.output, &bytes)
+            .with_context(|| format!("writing {}", args.output.display()))?;
+    }
     eprintln!(
-        "{} operation(s) bound to {} function(s)",
+        "{} operation(s) bound to {} function(s); body {} bytes, {} resource(s)",
         prepared.permissions.len(),
-        prepared.functions.len()
+        prepared.functions.len(),
+        prepared.body.len(),
+        prepared.resources
     );
     Ok(EXIT_OK)
 }

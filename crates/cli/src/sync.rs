@@ -247,6 +247,8 @@ impl Account {
                 settings.account_id.clone(),
             )
             .with_context(|| format!("opening the local account {}", path.display()))?;
+            // The local account has the quotas the configuration says the account has.
+            fake.set_resources_per_api(settings.quotas.resources_per_api);
             (
                 Arc::new(fake.clone()),
                 Arc::new(fake.clone()),

@@ -14,6 +14,10 @@
 //!   OpenAPI 3.1 is lowered to 3.0.3 where the meaning is kept. It is idempotent.
 //! - [`restore`] undoes all of it, so the user gets the original keys back.
 //!
+//! - [`slim`] makes the body sent to AWS: the AWS-ready document without documentation, other
+//!   vendors' extensions and unused models; [`resource_paths`] counts the resources it makes
+//!   and [`largest_parts`] says what takes the space.
+//!
 //! Every rule can be switched off by id with [`CompatOptions`]. Everything here is pure and
 //! deterministic; nothing recurses over the document, and the work is linear in its size.
 //!
@@ -67,6 +71,7 @@ mod options;
 mod refs;
 mod report;
 mod rules;
+mod slim;
 mod transform;
 mod walk;
 mod wrap;
@@ -76,5 +81,6 @@ pub use lint::lint;
 pub use options::CompatOptions;
 pub use report::{Change, ChangeAction, Transformed};
 pub use rules::{Rule, rule, rules, rules_markdown, validate_rule_ids};
+pub use slim::{base_path_segments, largest_parts, resource_paths, slim};
 pub use transform::transform;
 pub use wrap::{WRAPPER, restore};
