@@ -302,23 +302,33 @@ fn slim_components(value: Value) -> Value {
     )
 }
 
-/// A schema without its documentation keywords, recursively (depth is bounded by the
-/// parser's nesting limit).
-fn slim_schema(value: Value) -> Value {
-    filter_object(
-        value,
-        |k| !SCHEMA_DOCS.contains(&k) && !k.starts_with("x-"),
-        |k, v| match k {
-            "properties" | "patternProperties" | "definitions" => map_values(v, slim_schema),
-            "additionalProperties" | "not" => slim_schema(v),
-            "items" => match v {
-                Value::Array(_) => array_values(v, slim_schema),
-                other => slim_schema(other),
-            },
-            "allOf" | "anyOf" | "oneOf" => array_values(v, slim_schema),
-            _ => v,
-        },
-    )
+/// A schema without its documentation keywords, nested schemas included (one pass with an
+/// explicit stack, no recursion).
+fn slim_schema(mut value: Value) -> Value {
+    {
+        let mut stack: Vec<&mut Value> = vec![&mut value];
+        while let Some(v) = stack.pop() {
+            let Value::Object(m) = v else {
+                continue;
+            };
+            m.retain(|k, _| {
+                is_aws(k) || (!SCHEMA_DOCS.contains(&k.as_str()) && !k.starts_with("x-"))
+            });
+            for (k, child) in m.iter_mut() {
+                match (k.as_str(), child) {
+                    ("properties" | "patternProperties" | "definitions", Value::Object(named)) => {
+                        stack.extend(named.values_mut())
+                    }
+                    ("items" | "allOf" | "anyOf" | "oneOf", Value::Array(list)) => {
+                        stack.extend(list.iter_mut())
+                    }
+                    ("items" | "additionalProperties" | "not", child) => stack.push(child),
+                    _ => {}
+                }
+            }
+        }
+    }
+    value
 }
 
 /// The `(container, entry)` a local `$ref` points into, if it is a reusable entry.

@@ -275,6 +275,59 @@ fn render_writes_the_body_a_push_sends() {
 }
 
 #[test]
+fn render_writes_exactly_the_slim_body_the_push_sends() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", &PETS.replace("  description: A pet store\n", "  description: A pet store\nexternalDocs: {url: \"https://example.com/docs\"}\ntags: [{name: pets, description: Everything about pets}]\n"));
+    t.run_ok(&["render", "pets.yaml", "-o", "body.json"]);
+    let bytes = std::fs::read(t.path("body.json")).unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        serde_json::to_vec(&v).unwrap(),
+        bytes,
+        "compact JSON, as sent"
+    );
+    assert!(
+        v.get("externalDocs").is_none() && v.get("tags").is_none(),
+        "{v}"
+    );
+    let r = t.json(&["push", "pets.yaml", "--format", "json"]);
+    let account = t.account();
+    let api = r["api_id"].as_str().unwrap();
+    let stored = serde_json::to_string(&account).unwrap();
+    assert!(stored.contains(api));
+    assert!(
+        !stored.contains("Everything about pets"),
+        "the push sent the tags' docs"
+    );
+}
+
+#[test]
+fn too_many_resources_are_refused_until_the_quota_is_raised_in_the_config() {
+    let t = TestCommand::new();
+    let mut text = String::from("openapi: 3.0.3\ninfo: {title: Many, version: \"1\"}\npaths:\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  /r{i}:\n    get:\n      operationId: op{i}\n      responses: {{\"200\": {{description: ok}}}}\n"
+        ));
+    }
+    t.write("many.yaml", &text);
+    let out = t.run(&["push", "many.yaml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    for needle in ["301", "Resources per API", "resources_per_api"] {
+        assert!(stderr.contains(needle), "{stderr} lacks {needle}");
+    }
+    assert!(
+        !t.path(".lambda-sync/functions/op0").exists(),
+        "nothing is created"
+    );
+    t.write("lambda-sync.toml", "[quotas]\nresources_per_api = 400\n");
+    let r = t.json(&["push", "many.yaml", "--format", "json"]);
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(names(&r["functions_created"]).len(), 300);
+}
+
+#[test]
 fn stubs_writes_handlers_and_zips() {
     let t = TestCommand::new();
     t.write("pets.yaml", PETS);
