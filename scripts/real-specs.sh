@@ -81,9 +81,15 @@ for entry in "${corpus[@]}"; do
   tgz[$pkg]="$(ls "$dir"/*.tgz)"
 done
 
-echo "real-specs: building the release binary" >&2
-cargo build --release --locked -q -p lambda-sync-cli
-bin="$target_dir/release/lambda-sync"
+# REAL_SPECS_PROFILE=debug reuses the test build (slower to run, no release build).
+profile="${REAL_SPECS_PROFILE:-release}"
+echo "real-specs: building the $profile binary" >&2
+if [[ "$profile" == release ]]; then
+  cargo build --release --locked -q -p lambda-sync-cli
+else
+  cargo build --locked -q -p lambda-sync-cli
+fi
+bin="$target_dir/$profile/lambda-sync"
 
 largest=""
 largest_size=0

@@ -628,3 +628,143 @@ fn a_definition_aws_would_refuse_sends_nothing_and_writes_nothing() {
     );
     assert!(!t.path(".lambda-sync").exists(), "no state was written");
 }
+
+/// The small real definitions of `tests/fixtures/real` (see its README): a control that needs
+/// no repair, and those the repairs of issue 11 make pushable.
+const REAL_DEFINITIONS: &[&str] = &["cycat.org.json"];
+
+/// Checks a body as API Gateway's importer would: every segment valid, one name per path
+/// variable position, every query and header name accepted.
+fn body_problems(body: &Value) -> Vec<String> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._:,-".contains(c))
+    };
+    let mut problems = Vec::new();
+    let mut variable_at: std::collections::BTreeMap<String, String> = Default::default();
+    for (path, item) in body["paths"].as_object().unwrap() {
+        if path.starts_with("x-") {
+            continue;
+        }
+        let mut parent = String::new();
+        for seg in path.split('/').skip(1) {
+            match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) if plain(name.trim_end_matches('+')) => {
+                    let seen = variable_at
+                        .entry(parent.clone())
+                        .or_insert(name.to_string());
+                    if seen != name {
+                        problems.push(format!("{{{seen}}} and {{{name}}} under {parent}/"));
+                    }
+                }
+                _ if plain(seg) => {}
+                _ => problems.push(format!("segment {seg:?} of {path}")),
+            }
+            parent = format!("{parent}/{seg}");
+        }
+        for op in item.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap_or_default();
+                let place = p["in"].as_str().unwrap_or_default();
+                if matches!(place, "query" | "header")
+                    && !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-._$".contains(c))
+                {
+                    problems.push(format!("{place} name {name:?} in {path}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Whether the event carries `name: value`, at its top level or one level down.
+fn carries(event: &Value, name: &str, value: &str) -> bool {
+    event.get(name).and_then(Value::as_str) == Some(value)
+        || event
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+            .any(|v| v.get(name).and_then(Value::as_str) == Some(value))
+}
+
+#[test]
+fn real_definitions_push_and_every_path_parameter_arrives() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    for name in REAL_DEFINITIONS {
+        let t = TestCommand::new();
+        let text = std::fs::read_to_string(fixtures.join(name)).unwrap();
+        t.write(name, &text);
+        let pushed = t.json(&["push", name, "--format", "json"]);
+        assert_eq!(pushed["ok"], true, "{name}: {pushed}");
+        let warnings = pushed["warnings"].to_string();
+        t.run_ok(&["render", name, "-o", "body.json"]);
+        let bytes = std::fs::read(t.path("body.json")).unwrap();
+        assert!(bytes.len() <= 6 * 1024 * 1024, "{name}");
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body_problems(&body), Vec::<String>::new(), "{name}");
+        // An echo handler in every function.
+        for dir in std::fs::read_dir(t.path(".lambda-sync/functions")).unwrap() {
+            for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+                let file = file.unwrap().path();
+                let code = match file.extension().and_then(|e| e.to_str()) {
+                    Some("mjs") => "export const handler = async (event) => event;\n",
+                    Some("js") => "exports.handler = async (event) => event;\n",
+                    Some("py") => "def lambda_handler(event, context):\n    return event\n",
+                    _ => continue,
+                };
+                std::fs::write(&file, code).unwrap();
+            }
+        }
+        let spec: Value = serde_json::from_str(&text).unwrap();
+        let mut called = 0;
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, _) in item.as_object().unwrap() {
+                if !["get", "put", "post", "delete", "patch"].contains(&method.as_str()) {
+                    continue;
+                }
+                let pointer = format!(
+                    "/paths/{}/{method}",
+                    path.replace('~', "~0").replace('/', "~1")
+                );
+                if warnings.contains(&pointer) {
+                    continue; // reported as not pushed
+                }
+                let mut url = path.trim_end_matches('/').to_string();
+                let mut values = Vec::new();
+                while let Some(start) = url.find('{') {
+                    let end = start + url[start..].find('}').unwrap();
+                    let param = url[start + 1..end].to_string();
+                    let value = format!("v{}x{}", called, values.len());
+                    url.replace_range(start..=end, &value);
+                    values.push((param, value));
+                }
+                let mut args = vec![
+                    "invoke",
+                    name,
+                    method.as_str(),
+                    url.as_str(),
+                    "--format",
+                    "json",
+                ];
+                if matches!(method.as_str(), "post" | "put" | "patch") {
+                    args.extend(["--data", "{}"]);
+                }
+                let answer = t.json(&args);
+                assert_eq!(answer["status"], 200, "{name}: {method} {url}: {answer}");
+                let event: Value = serde_json::from_str(answer["body"].as_str().unwrap())
+                    .unwrap_or_else(|e| panic!("{name}: {method} {url}: {e}: {answer}"));
+                for (param, value) in &values {
+                    assert!(
+                        carries(&event, param, value),
+                        "{name}: {method} {path}: the event lacks {param} = {value}: {event}"
+                    );
+                }
+                called += 1;
+            }
+        }
+        assert!(called > 0, "{name}: no operation called");
+    }
+}
