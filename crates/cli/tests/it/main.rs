@@ -768,3 +768,91 @@ fn real_definitions_push_and_every_path_parameter_arrives() {
         assert!(called > 0, "{name}: no operation called");
     }
 }
+
+/// The real definition that needed renaming, pushed to moto; boto3 (AWS's own SDK) then finds
+/// every method of the body. Runs when `scripts/with-moto.sh` runs the tests.
+const MOTO_DEFINITION: &str = "cycat.org.json";
+
+#[test]
+fn a_real_definition_pushes_to_moto_and_boto3_finds_every_method() {
+    let (Ok(endpoint), Ok(python)) = (
+        std::env::var("LAMBDA_SYNC_TEST_ENDPOINT"),
+        std::env::var("LAMBDA_SYNC_TEST_PYTHON"),
+    ) else {
+        println!(
+            "a_real_definition_pushes_to_moto: LAMBDA_SYNC_TEST_ENDPOINT is unset, so it did not run (scripts/with-moto.sh sets it)"
+        );
+        return;
+    };
+    let role =
+        std::env::var("LAMBDA_SYNC_TEST_ROLE").expect("with-moto.sh sets LAMBDA_SYNC_TEST_ROLE");
+    let region = std::env::var("LAMBDA_SYNC_TEST_REGION").unwrap_or_else(|_| "us-east-1".into());
+    let t = TestCommand::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    t.write(
+        MOTO_DEFINITION,
+        &std::fs::read_to_string(fixtures.join(MOTO_DEFINITION)).unwrap(),
+    );
+    // Function names unique to this run: the moto account is shared by the whole test run.
+    t.write(
+        "lambda-sync.toml",
+        &format!(
+            "name_template = \"{{prefix}}{{operationId}}\"\nprefix = \"r{}-\"\n",
+            std::process::id()
+        ),
+    );
+    let pushed = t.json(&[
+        "push",
+        MOTO_DEFINITION,
+        "--aws",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        &region,
+        "--execution-role",
+        &role,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(pushed["ok"], true, "{pushed}");
+    let api_id = pushed["api_id"].as_str().unwrap();
+    t.run_ok(&["render", MOTO_DEFINITION, "-o", "body.json"]);
+    let body: Value = serde_json::from_slice(&std::fs::read(t.path("body.json")).unwrap()).unwrap();
+    let mut expected: Vec<String> = Vec::new();
+    for (path, item) in body["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "put", "post", "delete", "patch", "head", "options"]
+                .contains(&method.as_str())
+            {
+                expected.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    expected.sort();
+    let script = r#"
+import json, sys
+import boto3
+client = boto3.client("apigateway", endpoint_url=sys.argv[1], region_name=sys.argv[2])
+found = []
+for page in client.get_paginator("get_resources").paginate(restApiId=sys.argv[3]):
+    for r in page["items"]:
+        for m in (r.get("resourceMethods") or {}):
+            found.append(m + " " + r["path"])
+print(json.dumps(sorted(found)))
+"#;
+    let out = Command::new(python)
+        .args(["-c", script, &endpoint, &region, api_id])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found, expected, "boto3 finds every method of the body");
+    println!(
+        "a_real_definition_pushes_to_moto: {MOTO_DEFINITION}: boto3 found all {} methods",
+        expected.len()
+    );
+}

@@ -285,7 +285,7 @@ fn every_fixture_keeps_its_api_loses_no_target_and_gains_no_finding() {
                 .collect();
             assert!(
                 after.is_subset(&before),
-                "{name}: the body has findings the full document has not: {:?}",
+                "{name}: the body has errors the full document has not: {:?}",
                 after.difference(&before).collect::<Vec<_>>()
             );
             checked += 1;
