@@ -18,7 +18,8 @@
 #   2. `lambda-sync render` (exactly the body a push sends) is at most 6 MB of compact JSON, and
 #      has no invalid path segment, no two names for one path variable position, and no query
 #      or header name API Gateway refuses;
-#   3. every function gets an echo handler; `lambda-sync serve` answers 200 to the operations
+#   3. every function gets an echo handler; `lambda-sync serve` answers the success status
+#      (200, or the first 2xx the definition gives) to the operations
 #      called (all of them, or an even sample of MAX_CALLS for the largest, always including
 #      every operation whose path needed a repair), and each event carries every original path
 #      parameter name with its value.

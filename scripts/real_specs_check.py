@@ -8,8 +8,10 @@ In --dir (which holds the definition and, where needed, lambda-sync.toml):
      JSON, with valid path segments, one name per path variable position and query/header names
      API Gateway accepts;
   3. every function's code becomes an echo handler, `lambda-sync serve --port 0` runs the API,
-     and each operation called answers 200 with an event that carries every original path
-     parameter name with its value (repaired names and split segments included). Operations the
+     and each operation called answers its success status (200, or the definition's first 2xx
+     response, as the non-proxy integration maps it) with an event that carries every original
+     path parameter name with its value (repaired names and split segments included; a 204
+     has no body to check). Operations the
      push reported as not pushed (a warning at their pointer) are skipped and counted.
 Prints a summary; exits 1 on the first kind of failure found (with the details).
 """
@@ -129,16 +131,25 @@ def echo_functions(functions_dir):
     return count
 
 
+def success_status(op):
+    """The status a non-proxy integration answers: the operation's first 2xx response (200
+    when it has none)."""
+    codes = sorted(str(c) for c in (op.get("responses") or {}) if str(c)[:1] == "2" and str(c).isdigit())
+    return int(codes[0]) if codes else 200
+
+
 def operations_of(spec):
-    """(method, path, pointer, [path parameter names]) of every operation, in document order."""
+    """(method, path, pointer, [path parameter names], expected status) of every operation, in
+    document order."""
     out = []
     for path, item in (spec.get("paths") or {}).items():
         if path.startswith("x-") or not isinstance(item, dict):
             continue
         for method in METHODS:
-            if isinstance(item.get(method), dict):
+            op = item.get(method)
+            if isinstance(op, dict):
                 names = PLACEHOLDER.findall(path)
-                out.append((method, path, f"/paths/{escape(path)}/{method}", names))
+                out.append((method, path, f"/paths/{escape(path)}/{method}", names, success_status(op)))
     return out
 
 
@@ -146,7 +157,7 @@ def repaired(spec_ops):
     """Operations whose path needed a repair: a segment mixing text and variables, a trailing
     slash, or a variable whose sibling positions carry other names."""
     names_at = {}
-    for _, path, _, _ in spec_ops:
+    for _, path, _, _, _ in spec_ops:
         parent = ""
         for seg in path.split("/")[1:]:
             if seg.startswith("{") and seg.endswith("}") and seg.count("{") == 1:
@@ -154,7 +165,7 @@ def repaired(spec_ops):
             parent += "/" + re.sub(r"\{[^}]*\}", "{}", seg)
     out = set()
     for op in spec_ops:
-        _, path, pointer, _ = op
+        _, path, pointer, _, _ = op
         parent = ""
         for seg in path.split("/")[1:]:
             mixed = "{" in seg and not (seg.startswith("{") and seg.endswith("}") and seg.count("{") == 1)
@@ -184,8 +195,8 @@ def find_value(event, name, value):
 
 
 def call_all(base, ops, skipped_pointers):
-    answered, skipped, failures = 0, 0, []
-    for i, (method, path, pointer, names) in enumerate(ops):
+    answered, skipped, no_body, failures = 0, 0, 0, []
+    for i, (method, path, pointer, names, expected) in enumerate(ops):
         if pointer in skipped_pointers:
             skipped += 1
             continue
@@ -203,11 +214,12 @@ def call_all(base, ops, skipped_pointers):
                 status, text = r.status, r.read()
         except urllib.error.HTTPError as e:
             status, text = e.code, e.read()
-        if status != 200:
-            failures.append(f"{method.upper()} {path} -> {status} {text[:200]!r}")
+        if status != expected:
+            failures.append(f"{method.upper()} {path} -> {status} (expected {expected}) {text[:200]!r}")
             continue
-        if method == "head":
+        if method == "head" or status == 204:
             answered += 1
+            no_body += 1
             continue
         try:
             event = json.loads(text)
@@ -221,7 +233,7 @@ def call_all(base, ops, skipped_pointers):
             )
             continue
         answered += 1
-    return answered, skipped, failures
+    return answered, skipped, no_body, failures
 
 
 def main():
@@ -273,13 +285,14 @@ def main():
         m = re.search(r"on (http://\S+)", line)
         if not m:
             fail(f"serve did not start: {line!r}; see serve.log")
-        answered, skipped, failures = call_all(m.group(1), chosen, skipped_pointers)
+        answered, skipped, no_body, failures = call_all(m.group(1), chosen, skipped_pointers)
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         serve.wait(timeout=30)
     print(
-        f"calls: {answered} of {len(chosen)} operations called answered 200 with every path parameter "
-        f"({len(ops)} in the definition, {len(repaired(ops))} with a repaired path, {skipped} reported as not pushed, "
+        f"calls: {answered} of {len(chosen)} operations called answered their success status (200, or the "
+        f"definition's first 2xx), {answered - no_body} with an event carrying every path parameter and {no_body} "
+        f"without a body (204/HEAD) ({len(ops)} in the definition, {len(repaired(ops))} with a repaired path, {skipped} reported as not pushed, "
         f"{echoed} echo handlers)"
     )
     if failures:

@@ -721,10 +721,19 @@ fn real_definitions_push_and_every_path_parameter_arrives() {
         let spec: Value = serde_json::from_str(&text).unwrap();
         let mut called = 0;
         for (path, item) in spec["paths"].as_object().unwrap() {
-            for (method, _) in item.as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
                 if !["get", "put", "post", "delete", "patch"].contains(&method.as_str()) {
                     continue;
                 }
+                // The non-proxy integration answers the first 2xx the definition gives.
+                let status: u64 = op["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|r| r.keys())
+                    .filter(|c| c.len() == 3 && c.starts_with('2'))
+                    .filter_map(|c| c.parse().ok())
+                    .min()
+                    .unwrap_or(200);
                 let pointer = format!(
                     "/paths/{}/{method}",
                     path.replace('~', "~0").replace('/', "~1")
@@ -753,7 +762,11 @@ fn real_definitions_push_and_every_path_parameter_arrives() {
                     args.extend(["--data", "{}"]);
                 }
                 let answer = t.json(&args);
-                assert_eq!(answer["status"], 200, "{name}: {method} {url}: {answer}");
+                assert_eq!(answer["status"], status, "{name}: {method} {url}: {answer}");
+                called += 1;
+                if status == 204 {
+                    continue;
+                }
                 let event: Value = serde_json::from_str(answer["body"].as_str().unwrap())
                     .unwrap_or_else(|e| panic!("{name}: {method} {url}: {e}: {answer}"));
                 for (param, value) in &values {
@@ -762,7 +775,6 @@ fn real_definitions_push_and_every_path_parameter_arrives() {
                         "{name}: {method} {path}: the event lacks {param} = {value}: {event}"
                     );
                 }
-                called += 1;
             }
         }
         assert!(called > 0, "{name}: no operation called");
