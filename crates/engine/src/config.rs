@@ -89,6 +89,9 @@ pub struct Config {
     pub concurrency: usize,
     /// Compat rules to switch off, by id.
     pub disable_rules: Vec<String>,
+    /// Make no repair (paths, path variables, parameter names, operations API Gateway cannot
+    /// tell apart): each one is an error instead. Off by default.
+    pub strict: bool,
 }
 
 impl Default for Config {
@@ -111,6 +114,7 @@ impl Default for Config {
             fail_on_warnings: true,
             concurrency: 4,
             disable_rules: Vec::new(),
+            strict: false,
         }
     }
 }
@@ -154,6 +158,8 @@ pub struct Settings {
     pub concurrency: usize,
     /// Compat rules switched off.
     pub disable_rules: Vec<String>,
+    /// Strict mode: repairs are errors.
+    pub strict: bool,
 }
 
 impl Config {
@@ -294,6 +300,7 @@ impl Config {
             fail_on_warnings: self.fail_on_warnings,
             concurrency: self.concurrency,
             disable_rules: self.disable_rules.clone(),
+            strict: self.strict,
         })
     }
 }

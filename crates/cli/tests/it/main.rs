@@ -566,7 +566,7 @@ fn a_definition_aws_would_refuse_sends_nothing_and_writes_nothing() {
         "fees.yaml",
         "openapi: 3.0.3\ninfo: {title: Fees, version: '1', description: d}\npaths:\n  /fees/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /fees/{fee}/refunds:\n    get:\n      parameters: [{name: fee, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
     );
-    let out = t.run(&["push", "fees.yaml"]);
+    let out = t.run(&["push", "fees.yaml", "--strict"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
