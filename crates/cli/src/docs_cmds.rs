@@ -20,6 +20,9 @@ pub struct CompatArgs {
     /// Switch a rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
+    /// Make no repair: each one is an error.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Arguments of `render`.
@@ -102,8 +105,9 @@ pub fn compat(args: &CompatArgs) -> anyhow::Result<u8> {
         Err(code) => return Ok(code),
     };
     lambda_sync::compat::validate_rule_ids(&args.disable)?;
-    let options =
-        lambda_sync::compat::CompatOptions::default().with_disabled(args.disable.iter().cloned());
+    let options = lambda_sync::compat::CompatOptions::default()
+        .with_disabled(args.disable.iter().cloned())
+        .with_strict(args.strict);
     let out = lambda_sync::compat::transform(&doc, &options);
     write_output(&out.document, &args.output)?;
     for c in &out.changes {

@@ -80,6 +80,9 @@ pub struct SyncArgs {
     /// Switch a compat rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
+    /// Make no repair: each one is an error (as `strict = true`).
+    #[arg(long)]
+    pub strict: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -148,6 +151,9 @@ impl SyncArgs {
         }
         set!(concurrency, self.concurrency);
         c.disable_rules.extend(self.disable.iter().cloned());
+        if self.strict {
+            c.strict = true;
+        }
         Ok(c)
     }
 }

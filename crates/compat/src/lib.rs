@@ -69,6 +69,7 @@ mod lint;
 mod names;
 mod options;
 mod refs;
+mod repair;
 mod report;
 mod rules;
 mod slim;
@@ -79,8 +80,12 @@ mod wrap;
 pub use error::{Error, Result};
 pub use lint::lint;
 pub use options::CompatOptions;
+pub use repair::{
+    HiddenParameter, LeftOut, OperationRepairs, PathVariable, RepairedSegment, Repairs,
+    SegmentPart, repairs,
+};
 pub use report::{Change, ChangeAction, Transformed};
-pub use rules::{Rule, rule, rules, rules_markdown, validate_rule_ids};
+pub use rules::{Rule, blocks_push, rule, rules, rules_markdown, validate_rule_ids};
 pub use slim::{base_path_segments, largest_parts, resource_paths, slim};
 pub use transform::transform;
 pub use wrap::{WRAPPER, restore};

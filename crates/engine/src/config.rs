@@ -89,6 +89,9 @@ pub struct Config {
     pub concurrency: usize,
     /// Compat rules to switch off, by id.
     pub disable_rules: Vec<String>,
+    /// Make no repair (paths, path variables, parameter names, operations API Gateway cannot
+    /// tell apart): each one is an error instead. Off by default.
+    pub strict: bool,
     /// The account's API Gateway quotas (`[quotas]`), for the checks made before any call.
     pub quotas: Quotas,
 }
@@ -137,6 +140,7 @@ impl Default for Config {
             concurrency: 4,
             disable_rules: Vec::new(),
             quotas: Quotas::default(),
+            strict: false,
         }
     }
 }
@@ -182,6 +186,8 @@ pub struct Settings {
     pub disable_rules: Vec<String>,
     /// The account's quotas.
     pub quotas: Quotas,
+    /// Strict mode: repairs are errors.
+    pub strict: bool,
 }
 
 impl Config {
@@ -329,6 +335,7 @@ impl Config {
             concurrency: self.concurrency,
             disable_rules: self.disable_rules.clone(),
             quotas: self.quotas,
+            strict: self.strict,
         })
     }
 }

@@ -134,8 +134,9 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         key: "disable_rules".into(),
         message: e.to_string(),
     })?;
-    let compat_options =
-        CompatOptions::default().with_disabled(settings.disable_rules.iter().cloned());
+    let compat_options = CompatOptions::default()
+        .with_disabled(settings.disable_rules.iter().cloned())
+        .with_strict(settings.strict);
     let transformed = lambda_sync_compat::transform(doc, &compat_options);
     let errors: Vec<Diagnostic> = transformed
         .diagnostics

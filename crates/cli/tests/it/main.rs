@@ -619,7 +619,7 @@ fn a_definition_aws_would_refuse_sends_nothing_and_writes_nothing() {
         "fees.yaml",
         "openapi: 3.0.3\ninfo: {title: Fees, version: '1', description: d}\npaths:\n  /fees/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /fees/{fee}/refunds:\n    get:\n      parameters: [{name: fee, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
     );
-    let out = t.run(&["push", "fees.yaml"]);
+    let out = t.run(&["push", "fees.yaml", "--strict"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -631,7 +631,12 @@ fn a_definition_aws_would_refuse_sends_nothing_and_writes_nothing() {
 
 /// The small real definitions of `tests/fixtures/real` (see its README): a control that needs
 /// no repair, and those the repairs of issue 11 make pushable.
-const REAL_DEFINITIONS: &[&str] = &["cycat.org.json"];
+const REAL_DEFINITIONS: &[&str] = &[
+    "cycat.org.json",
+    "carbone.io.json",
+    "highwaysengland.co.uk.json",
+    "balldontlie.io.json",
+];
 
 /// Checks a body as API Gateway's importer would: every segment valid, one name per path
 /// variable position, every query and header name accepted.
@@ -783,7 +788,7 @@ fn real_definitions_push_and_every_path_parameter_arrives() {
 
 /// The real definition that needed renaming, pushed to moto; boto3 (AWS's own SDK) then finds
 /// every method of the body. Runs when `scripts/with-moto.sh` runs the tests.
-const MOTO_DEFINITION: &str = "cycat.org.json";
+const MOTO_DEFINITION: &str = "carbone.io.json";
 
 #[test]
 fn a_real_definition_pushes_to_moto_and_boto3_finds_every_method() {

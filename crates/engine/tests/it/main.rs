@@ -495,8 +495,13 @@ paths:
       parameters: [{name: "filter[status]", in: query, schema: {type: string}}]
       responses: {"200": {description: ok}}
 "#;
+    // Repaired by default; strict mode makes the repair an error.
     let account = FakeAws::default();
-    let failure = engine(&account, Config::default())
+    let strict = Config {
+        strict: true,
+        ..Config::default()
+    };
+    let failure = engine(&account, strict)
         .push(&doc(bad), None)
         .await
         .unwrap_err();
@@ -504,6 +509,14 @@ paths:
         matches!(failure.error, lambda_sync::Error::Definition { .. }),
         "{failure}"
     );
+    assert!(account.calls().is_empty());
+    // A path no repair can fix is refused in any mode.
+    let unfixable = bad.replace("/search:", "\"/se arch\":");
+    let failure = engine(&account, Config::default())
+        .push(&doc(&unfixable), None)
+        .await
+        .unwrap_err();
+    assert!(failure.to_string().contains("path-segment"), "{failure}");
     assert!(account.calls().is_empty());
 }
 
@@ -600,8 +613,13 @@ paths:
       parameters: [{name: fee, in: path, required: true, schema: {type: string}}]
       responses: {"200": {description: ok}}
 "#;
+    // Strict mode refuses it before any call.
     let account = FakeAws::default();
-    let failure = engine(&account, Config::default())
+    let strict = Config {
+        strict: true,
+        ..Config::default()
+    };
+    let failure = engine(&account, strict)
         .push(&doc(spec), None)
         .await
         .unwrap_err();
@@ -610,6 +628,16 @@ paths:
         "{failure}"
     );
     assert!(account.calls().is_empty(), "{:?}", account.calls());
+    // By default the variable is renamed (the fake refuses sibling variables as AWS does).
+    let account = FakeAws::default();
+    let r = engine(&account, Config::default())
+        .push(&doc(spec), None)
+        .await
+        .unwrap();
+    let body = account
+        .stored_definition(r.api_id.as_deref().unwrap())
+        .unwrap();
+    assert!(body["paths"].get("/fees/{id}/refunds").is_some(), "{body}");
 }
 
 /// A definition with `n` paths under one prefix: `/items`, and `/items/iK` for K in 1..n.
