@@ -102,7 +102,11 @@ def check_body(body_path):
                     ref = p["$ref"].lstrip("#/").split("/")
                     target = body
                     for t in ref:
-                        target = target.get(t.replace("~1", "/").replace("~0", "~"), {})
+                        t = t.replace("~1", "/").replace("~0", "~")
+                        if isinstance(target, list):
+                            target = target[int(t)] if t.isdigit() and int(t) < len(target) else {}
+                        else:
+                            target = target.get(t, {})
                     p = target
                 if p.get("in") in ("query", "header") and not PARAM_NAME.match(p.get("name", "")):
                     problems.append(f"{p.get('in')} parameter name {p.get('name')!r} in {method.upper()} {path}")
