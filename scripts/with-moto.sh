@@ -7,6 +7,7 @@
 # starts moto_server on a free 127.0.0.1 port (log: target/moto.log), creates the IAM role
 # moto requires for CreateFunction, exports
 #   LAMBDA_SYNC_TEST_ENDPOINT, LAMBDA_SYNC_TEST_ROLE, LAMBDA_SYNC_TEST_REGION,
+#   LAMBDA_SYNC_TEST_PYTHON (a python3 with boto3),
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION
 # (dummy credentials), runs the command, and stops the server by its pid, also on failure.
 # Exits with the command's status.
@@ -73,6 +74,8 @@ export AWS_REGION=us-east-1
 export AWS_DEFAULT_REGION=us-east-1
 export LAMBDA_SYNC_TEST_REGION="${LAMBDA_SYNC_TEST_REGION:-us-east-1}"
 export LAMBDA_SYNC_TEST_ENDPOINT="$endpoint"
+# A Python with boto3, for checks that read the emulator with AWS's own SDK.
+export LAMBDA_SYNC_TEST_PYTHON="$venv/bin/python"
 
 # moto checks that a function's execution role exists in its IAM: create one with a signed
 # CreateRole request to the same server.

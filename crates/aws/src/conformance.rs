@@ -84,6 +84,10 @@ pub struct Quirks {
     /// Lambda's resource-policy size limit is not enforced, or `RemovePermission` of a missing
     /// statement is accepted.
     pub policy_rules_unchecked: bool,
+    /// The "Resources per API" quota is not enforced on import or put.
+    pub resource_quota_not_enforced: bool,
+    /// A definition over the 6 MB limit is accepted.
+    pub body_size_not_enforced: bool,
 }
 
 impl Quirks {
@@ -107,6 +111,8 @@ impl Quirks {
             duplicate_statement_id_accepted: true,
             integration_rules_unchecked: true,
             policy_rules_unchecked: true,
+            resource_quota_not_enforced: true,
+            body_size_not_enforced: true,
         }
     }
 }
@@ -121,6 +127,8 @@ pub struct Target {
     pub prefix: String,
     /// Known differences from AWS.
     pub quirks: Quirks,
+    /// The backend's "Resources per API" quota (default: AWS's default, 300).
+    pub resources_per_api: usize,
 }
 
 impl Target {
@@ -130,7 +138,14 @@ impl Target {
             role_arn: role_arn.into(),
             prefix: prefix.into(),
             quirks: Quirks::none(),
+            resources_per_api: crate::limits::DEFAULT_RESOURCES_PER_API,
         }
+    }
+
+    /// Sets the backend's "Resources per API" quota (when it was raised in Service Quotas).
+    pub fn with_resources_per_api(mut self, quota: usize) -> Self {
+        self.resources_per_api = quota;
+        self
     }
 
     /// Sets the quirks.
@@ -1040,6 +1055,116 @@ pub async fn policy_limits(lambda: &dyn Lambda, target: &Target) -> Outcome {
     } else {
         Outcome::not_supported(differences.join("; "))
     }
+/// An OpenAPI 3.0 body with `n` top-level resources (`/r1` ... `/rn`), one method each.
+fn many_resources(title: &str, n: usize) -> Vec<u8> {
+    let paths: serde_json::Map<String, serde_json::Value> = (1..=n)
+        .map(|i| {
+            (
+                format!("/r{i}"),
+                json!({"get": {"responses": ok_response()}}),
+            )
+        })
+        .collect();
+    openapi3(title, serde_json::Value::Object(paths))
+}
+
+fn is_quota_error(e: &Error) -> bool {
+    matches!(e, Error::Service { code, .. } if code == crate::limits::QUOTA_EXCEEDED_CODE)
+}
+
+/// The "Resources per API" quota: a definition within it imports; one that needs more
+/// resources than the quota is refused with `LimitExceededException` on import (no API is
+/// left behind) and on put (the API keeps its resources).
+pub async fn resources_per_api_quota(api: &dyn ApiGateway, target: &Target) -> Outcome {
+    let quota = target.resources_per_api;
+    // Within the quota whether or not the root resource counts; over it either way.
+    let within = many_resources(&target.name("quota"), quota - 1);
+    let over_title = target.name("quota-over");
+    let over = many_resources(&over_title, quota + 1);
+    let created = ok(
+        "import within the quota",
+        api.import_rest_api(ImportRestApi::new(within)).await,
+    );
+    let before = paths(&ok("resources", api.get_resources(&created.id).await));
+    assert_eq!(before.len(), quota, "the root and {} paths", quota - 1);
+    let refused = api.import_rest_api(ImportRestApi::new(over.clone())).await;
+    match &refused {
+        Err(e) if is_quota_error(e) => {
+            let left = ok("find", api.find_rest_apis_by_name(&over_title).await);
+            assert!(left.is_empty(), "a refused import left {left:?}");
+        }
+        other => {
+            if target.quirks.resource_quota_not_enforced {
+                return Outcome::not_supported(format!(
+                    "the emulator does not enforce \"Resources per API\" (an import of {} resources {})",
+                    quota + 2,
+                    brief(other)
+                ));
+            }
+            panic!("an import over the resources quota gave {other:?}");
+        }
+    }
+    expect_err(
+        "put over the quota",
+        api.put_rest_api(PutRestApi::new(created.id.clone(), over))
+            .await,
+        is_quota_error,
+    );
+    let after = paths(&ok("resources", api.get_resources(&created.id).await));
+    assert_eq!(after, before, "a refused put changed the API");
+    Outcome::Passed
+}
+
+/// The 6 MB limit on a definition: a bigger body is refused as invalid input, on import and
+/// on put, and nothing changes.
+pub async fn definition_size_limit(api: &dyn ApiGateway, target: &Target) -> Outcome {
+    let title = target.name("too-big");
+    let padding = "x".repeat(crate::limits::MAX_API_DEFINITION_BYTES);
+    let body = serde_json::to_vec(&json!({
+        "openapi": "3.0.1",
+        "info": {"title": title, "description": padding, "version": "1.0"},
+        "paths": {"/big": {"get": {"responses": ok_response()}}},
+    }))
+    .expect("serialisable");
+    let too_big = |e: &Error| match e {
+        Error::InvalidInput { .. } => true,
+        Error::Service { code, .. } => code == "http-413" || code == "RequestEntityTooLarge",
+        _ => false,
+    };
+    let refused = api.import_rest_api(ImportRestApi::new(body.clone())).await;
+    match &refused {
+        Err(e) if too_big(e) => {
+            let left = ok("find", api.find_rest_apis_by_name(&title).await);
+            assert!(left.is_empty(), "a refused import left {left:?}");
+        }
+        other => {
+            if target.quirks.body_size_not_enforced {
+                return Outcome::not_supported(format!(
+                    "the emulator does not enforce the 6 MB definition limit (an import of {} bytes {})",
+                    body.len(),
+                    brief(other)
+                ));
+            }
+            panic!("an import over 6 MB gave {other:?}");
+        }
+    }
+    let small = openapi3(
+        &target.name("small"),
+        json!({"/s": {"get": {"responses": ok_response()}}}),
+    );
+    let created = ok(
+        "import",
+        api.import_rest_api(ImportRestApi::new(small)).await,
+    );
+    expect_err(
+        "put over 6 MB",
+        api.put_rest_api(PutRestApi::new(created.id.clone(), body))
+            .await,
+        too_big,
+    );
+    let after = paths(&ok("resources", api.get_resources(&created.id).await));
+    assert_eq!(after, ["/", "/s"], "a refused put changed the API");
+    Outcome::Passed
 }
 
 /// The names of the checks [`run_all`] runs, in order.
@@ -1052,6 +1177,8 @@ pub const CHECKS: &[&str] = &[
     "fail_on_warnings",
     "get_rest_api_not_found",
     "create_deployment",
+    "resources_per_api_quota",
+    "definition_size_limit",
     "create_and_get_function",
     "duplicate_function_conflict",
     "list_functions_pagination",
@@ -1090,6 +1217,14 @@ pub async fn run_all(
             get_rest_api_not_found(api, target).await,
         ),
         ("create_deployment", create_deployment(api, target).await),
+        (
+            "resources_per_api_quota",
+            resources_per_api_quota(api, target).await,
+        ),
+        (
+            "definition_size_limit",
+            definition_size_limit(api, target).await,
+        ),
         (
             "create_and_get_function",
             create_and_get_function(lambda, target).await,

@@ -61,3 +61,10 @@ pub const MIN_INTEGRATION_TIMEOUT_MS: u64 = 50;
 /// The longest default integration timeout (29 seconds, same quota; raising it needs a quota
 /// increase for regional and private APIs, which the fake does not model).
 pub const MAX_INTEGRATION_TIMEOUT_MS: u64 = 29_000;
+/// The error code API Gateway answers when a quota such as "Resources per API" is reached
+/// (HTTP 429, like throttling, but retrying does not help).
+pub const QUOTA_EXCEEDED_CODE: &str = "LimitExceededException";
+
+/// API Gateway's message when an import or put needs more resources than the "Resources per
+/// API" quota (as reported by AWS users, e.g. boto/boto3#1296).
+pub const RESOURCES_QUOTA_MESSAGE: &str = "Maximum number of Resources for this API has been reached. Please contact AWS if you need additional Resources.";

@@ -295,7 +295,13 @@ const DENIED: &[&str] = &[
 pub(crate) fn error_from_code(code: Option<&str>, status: Option<u16>, message: String) -> Error {
     let code = code.filter(|c| !c.is_empty());
     let by_code = |list: &[&str]| code.is_some_and(|c| list.contains(&c));
-    if by_code(NOT_FOUND) {
+    if code == Some(crate::limits::QUOTA_EXCEEDED_CODE) && message.contains("Maximum number") {
+        // A quota, not a rate: sending again does not help.
+        Error::Service {
+            code: crate::limits::QUOTA_EXCEEDED_CODE.to_string(),
+            message,
+        }
+    } else if by_code(NOT_FOUND) {
         Error::NotFound { what: message }
     } else if by_code(CONFLICT) {
         Error::Conflict { message }
@@ -717,6 +723,20 @@ mod tests {
         let got = error_from_code(code, status, "m".into());
         let name = format!("{got:?}");
         assert!(name.starts_with(expect), "{code:?}/{status:?} gave {name}");
+    }
+
+    #[test]
+    fn a_reached_quota_is_not_retried() {
+        let got = error_from_code(
+            Some("LimitExceededException"),
+            Some(429),
+            crate::limits::RESOURCES_QUOTA_MESSAGE.into(),
+        );
+        assert!(
+            matches!(&got, Error::Service { code, .. } if code == "LimitExceededException"),
+            "{got:?}"
+        );
+        assert!(!got.is_retryable());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `lambda-sync check`.
 
 use crate::exit::{FINDINGS, OK, usage};
-use crate::output::{OutputFormat, print_diagnostics, report_load_error};
+use crate::output::{OutputFormat, diagnostic_line, out, out_line, report_load_error};
+use lambda_sync_spec::Diagnostic;
 use std::path::PathBuf;
 
 /// Arguments of `check`.
@@ -15,6 +16,9 @@ pub struct CheckArgs {
     /// Switch an API Gateway rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
+    /// Make no repair: each one is an error that blocks a push.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Runs `check`; returns the exit code.
@@ -26,19 +30,71 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         Ok(l) => l,
         Err(e) => return Ok(report_load_error(&args.spec, &e, args.format)),
     };
-    let options =
-        lambda_sync::compat::CompatOptions::default().with_disabled(args.disable.iter().cloned());
+    let options = lambda_sync::compat::CompatOptions::default()
+        .with_disabled(args.disable.iter().cloned())
+        .with_strict(args.strict);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(lambda_sync::compat::lint(&loaded.document, &options));
     diagnostics.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column));
-    print_diagnostics(&args.spec, &diagnostics, args.format);
+    let blocks: Vec<bool> = diagnostics
+        .iter()
+        .map(|d| lambda_sync::compat::blocks_push(d, &options))
+        .collect();
+    print_findings(&args.spec, &diagnostics, &blocks, args.format);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if args.format == OutputFormat::Text {
         let warnings = diagnostics.len() - errors;
+        let blocking = blocks.iter().filter(|b| **b).count();
         eprintln!(
-            "{}: {errors} error(s), {warnings} warning(s) or note(s)",
+            "{}: {errors} error(s) ({blocking} block a push, the others are repaired by compat), {warnings} warning(s) or note(s)",
             args.spec.display()
         );
     }
-    Ok(if errors > 0 { FINDINGS } else { OK })
+    // Findings compat repairs on push do not fail the check; only blocking ones do.
+    Ok(if blocks.iter().any(|b| *b) {
+        FINDINGS
+    } else {
+        OK
+    })
+}
+
+/// The findings, each marked with whether it blocks a push: in text, a `[repaired by compat]`
+/// or `[blocks push]` tag after the severity of each error; in JSON, a `blocks_push` field.
+fn print_findings(
+    file: &std::path::Path,
+    diagnostics: &[Diagnostic],
+    blocks: &[bool],
+    format: OutputFormat,
+) {
+    match format {
+        OutputFormat::Text => {
+            let mut text = String::new();
+            for (d, b) in diagnostics.iter().zip(blocks) {
+                let line = diagnostic_line(file, d);
+                let tag = match (d.is_error(), b) {
+                    (true, true) => " [blocks push]",
+                    (true, false) => " [repaired by compat]",
+                    _ => "",
+                };
+                let rule = format!("[{}]:", d.rule);
+                text.push_str(&line.replacen(&rule, &format!("[{}]{tag}:", d.rule), 1));
+                text.push('\n');
+            }
+            out(&text);
+        }
+        OutputFormat::Json => {
+            let list: Vec<serde_json::Value> = diagnostics
+                .iter()
+                .zip(blocks)
+                .map(|(d, b)| {
+                    let mut v = serde_json::to_value(d).expect("a diagnostic serialises");
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("blocks_push".into(), serde_json::Value::Bool(*b));
+                    }
+                    v
+                })
+                .collect();
+            out_line(&serde_json::to_string_pretty(&list).unwrap_or_default());
+        }
+    }
 }

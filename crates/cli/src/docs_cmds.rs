@@ -19,6 +19,9 @@ pub struct CompatArgs {
     /// Switch a rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
+    /// Make no repair: each one is an error.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Arguments of `render`.
@@ -105,8 +108,9 @@ pub fn compat(args: &CompatArgs) -> anyhow::Result<u8> {
     };
     lambda_sync::compat::validate_rule_ids(&args.disable)
         .map_err(|e| usage(anyhow::anyhow!("--disable: {e}")))?;
-    let options =
-        lambda_sync::compat::CompatOptions::default().with_disabled(args.disable.iter().cloned());
+    let options = lambda_sync::compat::CompatOptions::default()
+        .with_disabled(args.disable.iter().cloned())
+        .with_strict(args.strict);
     let out = lambda_sync::compat::transform(&doc, &options);
     write_output(&out.document, &args.output)?;
     for c in &out.changes {
@@ -158,13 +162,30 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut out = prepared.document.clone();
-    out.set_format(doc.format());
-    write_output(&out, &args.output)?;
+    // Exactly the bytes a push sends (compact JSON); converted only when YAML is asked for.
+    let format = if args.output == Path::new("-") {
+        doc.format()
+    } else {
+        Format::from_path(&args.output).unwrap_or(doc.format())
+    };
+    let bytes = if format == Format::Json {
+        prepared.body.clone()
+    } else {
+        let value: serde_json::Value = serde_json::from_slice(&prepared.body)?;
+        lambda_sync_spec::to_text(&value, format)?.into_bytes()
+    };
+    if args.output == Path::new("-") {
+        std::io::stdout().lock().write_all(&bytes)?;
+    } else {
+        lambda_sync_spec::write_atomic(&args.output, &bytes)
+            .with_context(|| format!("writing {}", args.output.display()))?;
+    }
     eprintln!(
-        "{} operation(s) bound to {} function(s)",
+        "{} operation(s) bound to {} function(s); body {} bytes, {} resource(s)",
         prepared.permissions.len(),
-        prepared.functions.len()
+        prepared.functions.len(),
+        prepared.body.len(),
+        prepared.resources
     );
     Ok(EXIT_OK)
 }

@@ -88,6 +88,9 @@ pub struct SyncArgs {
     /// Read every function's policy instead of the state's cache of known statements.
     #[arg(long)]
     pub refresh: bool,
+    /// Make no repair: each one is an error (as `strict = true`).
+    #[arg(long)]
+    pub strict: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -169,6 +172,9 @@ impl SyncArgs {
         }
         set!(concurrency, self.concurrency);
         c.disable_rules.extend(self.disable.iter().cloned());
+        if self.strict {
+            c.strict = true;
+        }
         Ok(c)
     }
 }
@@ -307,6 +313,8 @@ impl Account {
                 settings.account_id.clone(),
             )
             .with_context(|| format!("opening the local account {}", path.display()))?;
+            // The local account has the quotas the configuration says the account has.
+            fake.set_resources_per_api(settings.quotas.resources_per_api);
             (
                 Arc::new(fake.clone()),
                 Arc::new(fake.clone()),

@@ -14,6 +14,10 @@
 //!   OpenAPI 3.1 is lowered to 3.0.3 where the meaning is kept. It is idempotent.
 //! - [`restore`] undoes all of it, so the user gets the original keys back.
 //!
+//! - [`slim`] makes the body sent to AWS: the AWS-ready document without documentation, other
+//!   vendors' extensions and unused models; [`resource_paths`] counts the resources it makes
+//!   and [`largest_parts`] says what takes the space.
+//!
 //! Every rule can be switched off by id with [`CompatOptions`]. Everything here is pure and
 //! deterministic; nothing recurses over the document, and the work is linear in its size.
 //!
@@ -65,8 +69,10 @@ mod lint;
 mod names;
 mod options;
 mod refs;
+mod repair;
 mod report;
 mod rules;
+mod slim;
 mod transform;
 mod walk;
 mod wrap;
@@ -74,7 +80,12 @@ mod wrap;
 pub use error::{Error, Result};
 pub use lint::lint;
 pub use options::CompatOptions;
+pub use repair::{
+    HiddenParameter, LeftOut, OperationRepairs, PathVariable, RepairedSegment, Repairs,
+    SegmentPart, repairs,
+};
 pub use report::{Change, ChangeAction, Transformed};
-pub use rules::{Rule, rule, rules, rules_markdown, validate_rule_ids};
+pub use rules::{Rule, blocks_push, rule, rules, rules_markdown, validate_rule_ids};
+pub use slim::{base_path_segments, largest_parts, resource_paths, slim};
 pub use transform::transform;
 pub use wrap::{WRAPPER, restore};

@@ -3,7 +3,8 @@
 use crate::fxhash::FxHashMap;
 use crate::options::CompatOptions;
 use crate::rules::severity;
-use crate::{graph, names, walk};
+use crate::{graph, names, repair, walk};
+use lambda_sync_spec::Severity;
 use lambda_sync_spec::{Diagnostic, Document, pointer};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -29,10 +30,12 @@ use std::borrow::Cow;
 /// # Ok::<(), lambda_sync_spec::Error>(())
 /// ```
 pub fn lint(doc: &Document, options: &CompatOptions) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = walk::walk(doc, options)
+    let plan = repair::plan(doc, options);
+    let mut out: Vec<Diagnostic> = walk::walk(doc, options, &plan.handled)
         .into_iter()
         .map(|f| Diagnostic::new(f.rule, severity(f.rule), f.pointer, f.message))
         .collect();
+    out.extend(repair_diagnostics(plan, options, false));
     let version = doc.version();
     if options.is_enabled("model-name")
         && let Some(Value::Object(schemas)) = doc.get(version.schemas_pointer())
@@ -67,6 +70,43 @@ pub fn lint(doc: &Document, options: &CompatOptions) -> Vec<Diagnostic> {
     }
     sort_in_document_order(doc.value(), &mut out);
     doc.locate(&mut out);
+    out
+}
+
+/// The diagnostics of the repairs: in lint, each finding with its rule's severity (an error in
+/// strict mode); after transform (`transformed`), a warning at the repaired place. Conflicts no
+/// repair can solve are `path-segment` errors.
+pub(crate) fn repair_diagnostics(
+    plan: repair::Plan,
+    options: &CompatOptions,
+    transformed: bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::with_capacity(plan.findings.len() + plan.blocked.len());
+    for (p, message) in plan.blocked {
+        out.push(Diagnostic::new(
+            "path-segment",
+            severity("path-segment"),
+            p,
+            message,
+        ));
+    }
+    for f in plan.findings {
+        let (sev, at, message) = if options.strict() {
+            (
+                Severity::Error,
+                f.pointer,
+                format!(
+                    "{} (strict mode: nothing is repaired; fix it in the definition or turn strict off)",
+                    f.message
+                ),
+            )
+        } else if transformed {
+            (Severity::Warning, f.after, f.message)
+        } else {
+            (severity(f.rule), f.pointer, f.message)
+        };
+        out.push(Diagnostic::new(f.rule, sev, at, message));
+    }
     out
 }
 

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CompatOptions {
     disabled: BTreeSet<String>,
+    strict: bool,
 }
 
 impl CompatOptions {
@@ -31,6 +32,23 @@ impl CompatOptions {
     {
         self.disabled.extend(ids.into_iter().map(Into::into));
         self
+    }
+
+    /// Strict mode: the repairs (paths, path variables, parameter names, operations API Gateway
+    /// cannot tell apart) are not made; each of their findings is an error that blocks a push.
+    ///
+    /// ```
+    /// use lambda_sync_compat::CompatOptions;
+    /// assert!(CompatOptions::default().with_strict(true).strict());
+    /// ```
+    pub fn with_strict(mut self, strict: bool) -> CompatOptions {
+        self.strict = strict;
+        self
+    }
+
+    /// Whether strict mode is on (see [`CompatOptions::with_strict`]).
+    pub fn strict(&self) -> bool {
+        self.strict
     }
 
     /// Disables one rule.

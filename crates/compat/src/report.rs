@@ -65,6 +65,9 @@ pub struct Transformed {
     /// What remains after transforming: findings no transform fixes (parameter names, path
     /// segments, `default` responses, ...) and what a 3.1 lowering could not keep.
     pub diagnostics: Vec<Diagnostic>,
+    /// The repairs recorded in `document` (renamed and split path variables, parameters left
+    /// out for their names, operations left out), as [`repairs`](crate::repairs) reads them.
+    pub repairs: crate::Repairs,
 }
 
 impl Transformed {

@@ -211,31 +211,77 @@ static RULES: &[Rule] = &[
     rule!(
         "parameter-name",
         Error,
-        false,
-        "query and header parameter names outside `A-Z a-z 0-9 - . _ $`",
+        true,
+        "query and header parameter names outside `A-Z a-z 0-9 - . _ $` (`filter[status]`, `StartTime<`)",
         "API Gateway refuses request parameter names with other characters, so the import fails.",
-        Some("Rename the parameter (for `filter[status]`, e.g. `filter.status`)."),
+        Some(
+            "Rename the parameter (for `filter[status]`, e.g. `filter.status`), or let compat repair it: the parameter is left out of the method's request parameters (kept under the wrapper) and the request template reads it by its real name from `$input.params().querystring` / `.header`, so the function still receives it."
+        ),
         REF_LIMITS
     ),
     rule!(
         "path-segment",
         Error,
         false,
-        "path keys API Gateway cannot turn into resources",
-        "A path segment may only contain letters, digits, `-`, `.`, `_`, `:` and `,`, or be one whole `{parameter}` (`{proxy+}` greedy, last); a parameter that is not a whole segment, a `?` query string or `#` inside the path, an empty segment or a trailing `/` make the import fail.",
+        "path keys API Gateway cannot turn into resources (and no repair applies)",
+        "A path segment may only contain letters, digits, `-`, `.`, `_`, `:` and `,`, or be one whole `{parameter}` (`{proxy+}` greedy, last); other characters, an empty segment, or a path that a repair would make equal to another one make the import fail.",
         Some(
-            "Make each path parameter a whole segment (`/{Sid}.json` → `/{Sid}`), drop query strings and trailing slashes."
+            "Make each path parameter a whole segment (`/{Sid}.json` → `/{Sid}`), drop query strings and trailing slashes; the repairs `path-fragment`, `trailing-slash` and `mixed-path-segment` do this when they can."
+        ),
+        AWS_NOTES
+    ),
+    rule!(
+        "path-fragment",
+        Error,
+        true,
+        "a `#fragment` or `?query` in a path key (`/{Bucket}#acl`, S3-style definitions)",
+        "API Gateway refuses `#` and `?` in a resource path, so the import fails.",
+        Some(
+            "Drop the `#...`/`?...` part; compat does it when no other path takes the result (the original key is kept in the path item's wrapper, `x-original-path`)."
+        ),
+        AWS_NOTES
+    ),
+    rule!(
+        "indistinguishable-operation",
+        Warning,
+        true,
+        "operations API Gateway cannot tell apart (the same method and path once a `#fragment` or query discriminator is removed)",
+        "API Gateway routes by method and resource path only: two operations that differ by a fragment or a query discriminator cannot both exist.",
+        Some(
+            "Give the operations distinct paths, or let compat leave out each one whose repaired path is taken (kept under the wrapper of `paths`; the rest of the API is pushed)."
+        ),
+        AWS_NOTES
+    ),
+    rule!(
+        "trailing-slash",
+        Error,
+        true,
+        "a path key that ends with `/` (`/api/`)",
+        "API Gateway refuses a resource path with an empty last segment, so the import fails.",
+        Some(
+            "Drop the trailing slash; compat does it when no other path takes the result (else a `path-segment` error names both paths)."
+        ),
+        AWS_NOTES
+    ),
+    rule!(
+        "mixed-path-segment",
+        Error,
+        true,
+        "a path segment that mixes a variable with text (`{Sid}.json`, `{base}...{head}`, `v{version}`)",
+        "A path parameter must be a whole segment in API Gateway, so the import fails.",
+        Some(
+            "Make each variable a whole segment, or let compat make the whole segment one variable; the request template then extracts each original variable (text before and after stripped, cut at the literal separators), so the function still receives them by their names."
         ),
         AWS_NOTES
     ),
     rule!(
         "path-variable-conflict",
         Error,
-        false,
+        true,
         "two names for the path variable at one position (`/fees/{id}` and `/fees/{fee}/refunds`)",
         "API Gateway's resource tree allows one variable child per resource; paths that name it differently make the import fail with \"A sibling ({fee}) of this resource ({id}) already has a variable path part -- only one is allowed\".",
         Some(
-            "Use the same variable name at that position in every path (and rename the `in: path` parameters to match)."
+            "Use the same variable name at that position in every path (and rename the `in: path` parameters to match), or let compat do it: the most used name wins (ties by document order), the original is kept, and the request template maps the variable back so the function still receives its own name."
         ),
         "AWS: ImportRestApi error \"A sibling (...) of this resource (...) already has a variable path part -- only one is allowed\""
     ),
@@ -332,6 +378,26 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
+/// Whether a finding blocks a push with these options: an error that compat does not fix
+/// (repairs are not made in strict mode).
+///
+/// ```
+/// use lambda_sync_compat::{blocks_push, CompatOptions};
+/// use lambda_sync_spec::{Diagnostic, Severity};
+/// let d = Diagnostic::new("trailing-slash", Severity::Error, "/paths/~1api~1", "");
+/// assert!(!blocks_push(&d, &CompatOptions::default()));
+/// assert!(blocks_push(&d, &CompatOptions::default().with_strict(true)));
+/// ```
+pub fn blocks_push(d: &lambda_sync_spec::Diagnostic, options: &crate::CompatOptions) -> bool {
+    if !d.is_error() {
+        return false;
+    }
+    match rule(&d.rule) {
+        Some(r) if r.fixable => options.strict() && crate::repair::REPAIR_RULES.contains(&r.id),
+        _ => true,
+    }
+}
+
 pub(crate) fn severity(id: &str) -> Severity {
     rule(id).map_or(Severity::Warning, |r| r.severity)
 }
@@ -389,7 +455,8 @@ pub fn rules_markdown() -> String {
 - `exclusiveMinimum`/`exclusiveMaximum`: the boolean form is the OpenAPI 3.0 form, yet AWS does not support it, so `exclusive-bound-boolean` wraps it (the bound becomes inclusive). When 3.1 is lowered, a numeric `exclusiveMinimum: n` becomes `minimum: n` directly (the `exclusiveMinimum: true` that an exact 3.0 rendering needs would be wrapped by that rule anyway); with `exclusive-bound-boolean` disabled, it becomes `minimum: n` + `exclusiveMinimum: true`.\n\
 - `examples` arrays in 3.1 schemas are wrapped by `example`; with `example` disabled, lowering keeps the first one as `example`.\n\
 - Parameter, header and response checks run where the object is defined; a parameter used through `$ref` is wrapped where it is used (`cookie-parameter`, `form-data-parameter`).\n\
-- Bookkeeping inside the wrapper uses keys that start with `x-` (`x-original-name`, `x-added`, `x-key-order`, `x-parameter-indices`); every other key in the wrapper is an original key.\n",
+- Bookkeeping inside the wrapper uses keys that start with `x-` (`x-original-name`, `x-original-path`, `x-added`, `x-key-order`, `x-parameter-indices`); every other key in the wrapper is an original key.\n\
+- Repairs (`path-fragment`, `indistinguishable-operation`, `trailing-slash`, `mixed-path-segment`, `path-variable-conflict`, `parameter-name`) keep the definition's names for the functions: the request template maps each repaired variable or parameter back. Strict mode (`strict = true`, `--strict`) makes none of them; each finding is then an error. A repaired path keeps its original key in its path item's wrapper (`x-original-path`); a `$ref`'d path parameter that is renamed is replaced, at that use only, by a renamed copy (the `$ref` is kept under the wrapper). Lint reports each repair at the original place with the rule's severity; after transform each is a warning at the repaired place.\n",
     );
     out
 }

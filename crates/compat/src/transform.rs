@@ -6,7 +6,7 @@ use crate::report::{Change, ChangeAction, Transformed};
 use crate::rules::{rule, severity};
 use crate::walk::{self, Op};
 use crate::wrap::{self, ObjEdit, WRAPPER};
-use crate::{graph, lint, names, refs};
+use crate::{graph, lint, names, refs, repair};
 use lambda_sync_spec::{Diagnostic, Document, pointer};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -58,7 +58,8 @@ impl Remap {
 /// # Ok::<(), lambda_sync_spec::Error>(())
 /// ```
 pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
-    let mut findings = walk::walk(doc, options);
+    let plan = repair::plan(doc, options);
+    let mut findings = walk::walk(doc, options, &plan.handled);
     let format = doc.format();
     let mut root = doc.value().clone();
     let mut changes: Vec<Change> = Vec::new();
@@ -92,6 +93,17 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
             }
         }
     }
+    for (object, edit) in &plan.edits {
+        match edits.get_mut(object.as_str()) {
+            Some(e) => e.merge(edit.clone()),
+            None => {
+                order.push(object.clone());
+                edits.insert(object.clone(), edit.clone());
+            }
+        }
+    }
+    // Children before their parents (a parameter before the list that moves it).
+    order.sort_by_key(|p| p.bytes().filter(|&b| b == b'/').count());
     let mut param_after: FxHashMap<String, String> = FxHashMap::default();
     for obj in order.iter().rev() {
         let Some(edit) = edits.remove(obj) else {
@@ -113,7 +125,33 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
             }
         }
     }
+    // Repaired paths get their new keys; left-out ones are under the wrapper of `paths`.
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        repair::rename_paths(paths, &plan.renames);
+    }
+    for (old, new) in &plan.renames {
+        remap
+            .0
+            .insert(pointer::push("/paths", old), pointer::push("/paths", new));
+    }
+    for key in &plan.left_out {
+        remap.0.insert(
+            pointer::push("/paths", key),
+            pointer::push(&pointer::push("/paths", WRAPPER), key),
+        );
+    }
     let first_changes = changes.len();
+    if !options.strict() {
+        for f in &plan.findings {
+            changes.push(Change {
+                rule: f.rule.to_string(),
+                before: f.pointer.clone(),
+                after: f.after.clone(),
+                action: f.action.clone(),
+                message: f.message.clone(),
+            });
+        }
+    }
     for (i, f) in findings.iter_mut().enumerate() {
         if f.ops.is_empty() || matches!(f.ops[0], Op::Inline { .. }) {
             continue;
@@ -195,7 +233,8 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
             let Some(Value::Object(copy)) = root.pointer(target).cloned() else {
                 continue;
             };
-            let Some(Value::Object(site)) = refs::pointer_mut(&mut root, object) else {
+            let Some(Value::Object(site)) = refs::pointer_mut(&mut root, &remap.apply(object))
+            else {
                 continue;
             };
             let copy_restored = wrap::restored_keys(&copy);
@@ -311,6 +350,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
             )
         })
         .collect();
+    diagnostics.extend(lint::repair_diagnostics(plan, options, true));
     for (i, rule, after) in losses {
         diagnostics.push(Diagnostic::new(
             rule,
@@ -320,10 +360,12 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
         ));
     }
     lint::sort_in_document_order(document.value(), &mut diagnostics);
+    let repairs = repair::repairs(&document);
     Transformed {
         document,
         changes,
         diagnostics,
+        repairs,
     }
 }
 
@@ -332,5 +374,6 @@ fn unchanged(doc: &Document, options: &CompatOptions) -> Transformed {
         document: doc.clone(),
         changes: Vec::new(),
         diagnostics: lint::lint(doc, options),
+        repairs: repair::repairs(doc),
     }
 }

@@ -6,7 +6,7 @@ use crate::report::ChangeAction;
 use crate::wrap::{ObjEdit, WRAPPER};
 use lambda_sync_spec::{Document, SpecVersion, pointer};
 use serde_json::{Map, Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// One thing a rule found, with what transform does about it.
 #[derive(Debug, Clone)]
@@ -98,6 +98,8 @@ const V31_LOST: [&str; 17] = [
 struct Walker<'a> {
     doc: &'a Document,
     opts: &'a CompatOptions,
+    /// Path keys whose problems the repairs handle.
+    handled: &'a HashSet<String>,
     v2: bool,
     v31: bool,
     lower: bool,
@@ -105,11 +107,16 @@ struct Walker<'a> {
 }
 
 /// Finds everything the per-object rules see, in document order.
-pub(crate) fn walk(doc: &Document, opts: &CompatOptions) -> Vec<Finding> {
+pub(crate) fn walk(
+    doc: &Document,
+    opts: &CompatOptions,
+    handled: &HashSet<String>,
+) -> Vec<Finding> {
     let version = doc.version();
     let mut w = Walker {
         doc,
         opts,
+        handled,
         v2: version.is_v2(),
         v31: version == SpecVersion::OpenApi31,
         lower: version == SpecVersion::OpenApi31 && opts.is_enabled("openapi-31"),
@@ -148,13 +155,6 @@ fn range_advice(code: &str) -> &'static str {
         b'4' => "400, 401, 403, 404, 409, 422, 429",
         _ => "500, 502, 503, 504",
     }
-}
-
-fn param_name_ok(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'$'))
 }
 
 /// What is wrong with a path key, if anything.
@@ -443,44 +443,12 @@ impl<'a> Walker<'a> {
                 }
             }
             Ctx::Paths => {
-                // The variable name first used at each position of the resource tree (the
-                // segments before it, with variables written `{}`), and the path that used it.
-                let mut variables: HashMap<String, (&str, &str)> = HashMap::new();
-                for path in map.keys() {
-                    if path.starts_with("x-") {
-                        continue;
-                    }
-                    let mut parent = String::new();
-                    for segment in path.split('/').filter(|s| !s.is_empty()) {
-                        let is_variable = segment.starts_with('{') && segment.ends_with('}');
-                        if is_variable {
-                            match variables.get(&parent) {
-                                Some((name, first)) if *name != segment => {
-                                    self.report(
-                                        "path-variable-conflict",
-                                        pointer::push(at, path),
-                                        format!(
-                                            "API Gateway allows one variable per position of the resource tree: `{path}` names it `{segment}` where `{first}` names it `{name}`; the import fails (\"A sibling of this resource already has a variable path part\"): use `{name}` in every path"
-                                        ),
-                                    );
-                                    break;
-                                }
-                                Some(_) => {}
-                                None => {
-                                    variables.insert(parent.clone(), (segment, path.as_str()));
-                                }
-                            }
-                        }
-                        parent.push('/');
-                        parent.push_str(if is_variable { "{}" } else { segment });
-                    }
-                }
                 for (path, item) in map {
                     if path.starts_with("x-") {
                         continue;
                     }
                     let problems = path_problems(path);
-                    if !problems.is_empty() {
+                    if !problems.is_empty() && !self.handled.contains(path.as_str()) {
                         self.report(
                             "path-segment",
                             pointer::push(at, path),
@@ -607,17 +575,6 @@ impl<'a> Walker<'a> {
             Ctx::Parameter => {
                 if map.contains_key("$ref") {
                     return;
-                }
-                let loc = map.get("in").and_then(Value::as_str).unwrap_or("");
-                let name = map.get("name").and_then(Value::as_str).unwrap_or("");
-                if matches!(loc, "query" | "header") && !param_name_ok(name) {
-                    self.report(
-                        "parameter-name",
-                        pointer::push(at, "name"),
-                        format!(
-                            "{loc} parameter name `{name}` has characters API Gateway refuses (allowed: `A-Z a-z 0-9 - . _ $`); the import fails: rename it"
-                        ),
-                    );
                 }
                 self.examples(map, at, "a parameter");
                 for (k, v) in map {

@@ -18,9 +18,13 @@ pub(crate) const ADDED: &str = "x-added";
 pub(crate) const KEY_ORDER: &str = "x-key-order";
 pub(crate) const PARAM_INDICES: &str = "x-parameter-indices";
 pub(crate) const ORIGINAL_NAME: &str = "x-original-name";
+pub(crate) const ORIGINAL_PATH: &str = "x-original-path";
 
 fn is_bookkeeping(key: &str) -> bool {
-    matches!(key, ADDED | KEY_ORDER | PARAM_INDICES | ORIGINAL_NAME)
+    matches!(
+        key,
+        ADDED | KEY_ORDER | PARAM_INDICES | ORIGINAL_NAME | ORIGINAL_PATH
+    )
 }
 
 /// Edits of one object, applied at once so that key positions are computed once.
@@ -303,6 +307,7 @@ pub(crate) fn restore_object(map: &mut Map<String, Value>) {
             .unwrap_or_default()
     });
     w.shift_remove(ORIGINAL_NAME);
+    w.shift_remove(ORIGINAL_PATH);
     let mut wrapped_params: Option<Vec<Value>> = if indices.is_some() {
         match w.shift_remove("parameters") {
             Some(Value::Array(a)) => Some(a),
@@ -396,7 +401,8 @@ pub(crate) fn restore_object(map: &mut Map<String, Value>) {
     *map = new;
 }
 
-/// Undoes every wrap: renamed models get their names back (and every `$ref` to them), wrapped
+/// Undoes every wrap: renamed models get their names back (and every `$ref` to them), repaired
+/// paths their keys and path parameters their names, wrapped
 /// keys go back to their objects and places, changed values get their original values, added
 /// keys go away, disabled parameters and operations come back, broken cycles are closed again.
 ///
@@ -419,6 +425,7 @@ pub fn restore(doc: &Document) -> Document {
     let mut out = doc.clone();
     let version = out.version();
     names::restore_names(out.value_mut(), version);
+    crate::repair::restore_paths(out.value_mut());
     let mut stack: Vec<&mut Value> = vec![out.value_mut()];
     while let Some(v) = stack.pop() {
         match v {

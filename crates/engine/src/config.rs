@@ -92,6 +92,34 @@ pub struct Config {
     pub concurrency: usize,
     /// Compat rules to switch off, by id.
     pub disable_rules: Vec<String>,
+    /// Make no repair (paths, path variables, parameter names, operations API Gateway cannot
+    /// tell apart): each one is an error instead. Off by default.
+    pub strict: bool,
+    /// The account's API Gateway quotas (`[quotas]`), for the checks made before any call.
+    pub quotas: Quotas,
+}
+
+/// `[quotas]` in `lambda-sync.toml`: the account's API Gateway quotas, when raised in Service
+/// Quotas. A definition that needs more is refused before any call.
+///
+/// ```
+/// let config = lambda_sync::Config::from_toml_str("[quotas]\nresources_per_api = 1000", None).unwrap();
+/// assert_eq!(config.quotas.resources_per_api, 1000);
+/// assert_eq!(lambda_sync::Quotas::default().resources_per_api, 300);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Quotas {
+    /// "Resources per API" (default 300, AWS's default quota).
+    pub resources_per_api: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            resources_per_api: lambda_sync_aws::limits::DEFAULT_RESOURCES_PER_API,
+        }
+    }
 }
 
 impl Default for Config {
@@ -115,6 +143,8 @@ impl Default for Config {
             fail_on_warnings: true,
             concurrency: 4,
             disable_rules: Vec::new(),
+            quotas: Quotas::default(),
+            strict: false,
         }
     }
 }
@@ -160,6 +190,10 @@ pub struct Settings {
     pub concurrency: usize,
     /// Compat rules switched off.
     pub disable_rules: Vec<String>,
+    /// The account's quotas.
+    pub quotas: Quotas,
+    /// Strict mode: repairs are errors.
+    pub strict: bool,
 }
 
 impl Config {
@@ -276,6 +310,12 @@ impl Config {
                 format!("{} is out of range: use 1 to 32", self.concurrency),
             ));
         }
+        if self.quotas.resources_per_api == 0 {
+            return Err(bad(
+                "quotas.resources_per_api",
+                "0 is not a quota: use the value Service Quotas shows for \"Resources per API\" (default 300)".into(),
+            ));
+        }
         let execution_role = match (&self.execution_role, target) {
             (Some(r), _) => Some(r.clone()),
             (None, Target::Local) => Some(LOCAL_ROLE.replace(LOCAL_ACCOUNT_ID, &account_id)),
@@ -301,6 +341,8 @@ impl Config {
             fail_on_warnings: self.fail_on_warnings,
             concurrency: self.concurrency,
             disable_rules: self.disable_rules.clone(),
+            quotas: self.quotas,
+            strict: self.strict,
         })
     }
 }

@@ -59,6 +59,30 @@ pub enum Error {
         #[source]
         source: lambda_sync_aws::Error,
     },
+    /// The body is over API Gateway's size limit even without documentation; nothing was sent.
+    #[error(
+        "the body for API Gateway is {bytes} bytes, {} over its limit of {limit} bytes (6 MB, not adjustable), even without descriptions, examples and unused models; nothing was sent. The largest parts: {}. Split the definition into several APIs (or switch operations off with `x-disabled-for-amazon-gateway`)",
+        bytes - limit,
+        largest.iter().map(|(p, n)| format!("{p} ({n} bytes)")).collect::<Vec<_>>().join(", ")
+    )]
+    BodyTooLarge {
+        /// The size of the slim body (compact JSON).
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+        /// The largest parts, by JSON Pointer, with their sizes.
+        largest: Vec<(String, usize)>,
+    },
+    /// The definition needs more resources than the account's quota; nothing was sent.
+    #[error(
+        "the definition needs {count} API Gateway resources (every path and each of its prefixes, with the basepath mode applied), more than the quota of {quota} \"Resources per API\"; nothing was sent. Ask for more in Service Quotas (API Gateway, \"Resources per API\"), then set `[quotas] resources_per_api = N` in lambda-sync.toml"
+    )]
+    TooManyResources {
+        /// Resources the definition needs.
+        count: usize,
+        /// The configured quota.
+        quota: usize,
+    },
     /// The state directory could not be read or written.
     #[error("{}: {message}", path.display())]
     State {

@@ -56,8 +56,8 @@ mod state;
 
 pub use apply::{ApplyOptions, Failure, Progress, SyncReport};
 pub use config::{
-    CONFIG_FILE_NAME, Config, DeploymentMode, LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_ROLE, Settings,
-    Target, role_account, valid_region,
+    CONFIG_FILE_NAME, Config, DeploymentMode, LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_ROLE, Quotas,
+    Settings, Target, role_account, valid_region,
 };
 pub use error::{Error, Result};
 pub use journal::{ImportIntent, Journal};

@@ -3,6 +3,7 @@
 
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use lambda_sync_aws::BasePathMode;
 use lambda_sync_compat::{Change, CompatOptions};
 use lambda_sync_integration::{BindOptions, Binding, InvokePermission};
 use lambda_sync_spec::{Diagnostic, Document};
@@ -82,8 +83,11 @@ pub struct Prepared {
     pub api_name: String,
     /// The AWS-ready document: compat transforms plus integration extensions.
     pub document: Document,
-    /// The body sent to API Gateway (JSON).
+    /// The body sent to API Gateway: the slim document (see
+    /// [`lambda_sync_compat::slim`]) as compact JSON.
     pub body: Vec<u8>,
+    /// How many resources the API has (the root, every path and each of its prefixes).
+    pub resources: usize,
     /// Functions, one per bound operation, in document order.
     pub functions: Vec<DesiredFunction>,
     /// Invoke permissions, one per operation.
@@ -146,8 +150,9 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         key: "disable_rules".into(),
         message: e.to_string(),
     })?;
-    let compat_options =
-        CompatOptions::default().with_disabled(settings.disable_rules.iter().cloned());
+    let compat_options = CompatOptions::default()
+        .with_disabled(settings.disable_rules.iter().cloned())
+        .with_strict(settings.strict);
     let transformed = lambda_sync_compat::transform(doc, &compat_options);
     let errors: Vec<Diagnostic> = transformed
         .diagnostics
@@ -171,11 +176,30 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
     diagnostics.extend(bind_diags);
     let (document, _) = lambda_sync_integration::apply(&transformed.document, &bindings, &options);
     let api_name = document.title().unwrap_or("untitled API").to_string();
-    let mut body_value = document.value().clone();
-    if let Some(obj) = body_value.as_object_mut() {
-        obj.remove(API_ID_KEY);
-    }
+    let body_value = lambda_sync_compat::slim(document.value().clone());
     let body = serde_json::to_vec(&body_value).expect("a JSON value serialises");
+    let limit = lambda_sync_aws::limits::MAX_API_DEFINITION_BYTES;
+    if body.len() > limit {
+        return Err(Error::BodyTooLarge {
+            bytes: body.len(),
+            limit,
+            largest: lambda_sync_compat::largest_parts(&body_value, 5),
+        });
+    }
+    let base = lambda_sync_compat::base_path_segments(&body_value);
+    let prefix: &[String] = match settings.basepath {
+        BasePathMode::Ignore => &[],
+        BasePathMode::Prepend => &base,
+        BasePathMode::Split => base.get(1..).unwrap_or(&[]),
+    };
+    let resources = lambda_sync_compat::resource_paths(&body_value, prefix).len();
+    if resources > settings.quotas.resources_per_api {
+        return Err(Error::TooManyResources {
+            count: resources,
+            quota: settings.quotas.resources_per_api,
+        });
+    }
+    drop(body_value);
 
     let runtime = lambda_sync_stubs::runtime(&settings.runtime).ok_or_else(|| Error::Config {
         key: "runtime".into(),
@@ -200,6 +224,7 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         api_name,
         document,
         body,
+        resources,
         functions,
         permissions,
         changes: transformed.changes,

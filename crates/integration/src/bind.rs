@@ -202,6 +202,9 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
     options.validate()?;
     let mut diags = Vec::new();
     let ops = doc.operations();
+    // What compat repaired (recorded in the document), so each event keeps the definition's
+    // own names.
+    let repairs = lambda_sync_compat::repairs(doc);
 
     // Operations with an existing integration: Lambda ones keep their function.
     let mut pending: Vec<Pending<'_>> = Vec::new();
@@ -257,7 +260,14 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
             Some(e) => e.1.clone(),
             None => options.qualifier().map(str::to_string),
         };
-        let contract = contract(&p.op, &p.operation_id, &p.name, integration, &mut diags);
+        let contract = contract(
+            &p.op,
+            &p.operation_id,
+            &p.name,
+            integration,
+            repairs.operation(&p.op.pointer),
+            &mut diags,
+        );
         let mut key = format!("{} {}", p.op.method.as_upper(), p.op.path);
         if let Some(api) = options.api_id() {
             key.push(' ');
@@ -466,6 +476,7 @@ fn contract(
     operation_id: &str,
     function_name: &str,
     integration: IntegrationType,
+    repairs: Option<&lambda_sync_compat::OperationRepairs>,
     diags: &mut Vec<Diagnostic>,
 ) -> EventContract {
     struct Candidate<'a> {
@@ -476,13 +487,40 @@ fn contract(
         required: bool,
         description: Option<&'a str>,
         pointer: String,
+        segment: Option<lambda_sync_compat::RepairedSegment>,
     }
     let mut candidates: Vec<Candidate<'_>> = Vec::new();
+    let repaired_path = repairs.filter(|r| !r.path_variables.is_empty());
     for (loc, source) in [
         (ParameterLocation::Path, FieldSource::Path),
         (ParameterLocation::Query, FieldSource::Query),
         (ParameterLocation::Header, FieldSource::Header),
     ] {
+        if let (ParameterLocation::Path, Some(r)) = (loc, repaired_path) {
+            // The definition's variables, in its order, each read from its repaired segment.
+            for v in &r.path_variables {
+                let first = v.segment.parts.iter().find_map(|p| match p {
+                    lambda_sync_compat::SegmentPart::Variable(n) => Some(n.as_str()),
+                    lambda_sync_compat::SegmentPart::Text(_) => None,
+                });
+                let declared = op.parameters_in(loc).find(|p| {
+                    p.name == v.name
+                        || (first == Some(v.name.as_str()) && p.name == v.segment.variable)
+                });
+                let plain = v.segment.is_rename() && v.segment.variable == v.name;
+                candidates.push(Candidate {
+                    source,
+                    name: &v.name,
+                    type_name: declared.map_or(Some("string"), |p| p.type_name),
+                    format: declared.and_then(|p| p.format),
+                    required: true,
+                    description: declared.and_then(|p| p.description),
+                    pointer: declared.map_or(op.pointer.clone(), |p| p.pointer.clone()),
+                    segment: (!plain).then(|| v.segment.clone()),
+                });
+            }
+            continue;
+        }
         for p in op.parameters_in(loc) {
             candidates.push(Candidate {
                 source,
@@ -492,7 +530,23 @@ fn contract(
                 required: p.required,
                 description: p.description,
                 pointer: p.pointer.clone(),
+                segment: None,
             });
+        }
+        // Parameters left out of the method for their names are still read by name.
+        for h in repairs.iter().flat_map(|r| &r.hidden_parameters) {
+            if ParameterLocation::parse(&h.location) == Some(loc) {
+                candidates.push(Candidate {
+                    source,
+                    name: &h.name,
+                    type_name: h.type_name.as_deref(),
+                    format: None,
+                    required: h.required,
+                    description: h.description.as_deref(),
+                    pointer: op.pointer.clone(),
+                    segment: None,
+                });
+            }
         }
         if loc == ParameterLocation::Path {
             // Path template names that no parameter declares still reach the function.
@@ -507,6 +561,7 @@ fn contract(
                         required: true,
                         description: None,
                         pointer: op.pointer.clone(),
+                        segment: None,
                     });
                 }
             }
@@ -554,6 +609,7 @@ fn contract(
             format: c.format.map(str::to_string),
             required: c.required,
             description: c.description.map(str::to_string),
+            segment: c.segment,
         });
     }
     if let Some(body) = &op.request_body {
@@ -570,6 +626,7 @@ fn contract(
             format: None,
             required: body.required,
             description: body.description.map(str::to_string),
+            segment: None,
         });
     }
     let (success_status, errors) = statuses(op);

@@ -62,6 +62,11 @@ pub struct EventField {
     pub required: bool,
     /// The description from the definition, as written (untrusted text).
     pub description: Option<String>,
+    /// For a path parameter whose segment compat repaired (a renamed variable, or a segment
+    /// that mixed variables with text): the variable API Gateway sees and how this parameter's
+    /// value is cut from it. `None` when the parameter is a path variable of its own name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<lambda_sync_compat::RepairedSegment>,
 }
 
 /// A declared error response and how a function returns it.

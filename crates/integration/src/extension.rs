@@ -149,6 +149,16 @@ pub fn request_template(contract: &EventContract, body: BodyKind) -> String {
         contract.function_name
     ));
     out.push_str("#set($params = $input.params())\n");
+    // Repaired path segments: each is cut once into the definition's variables.
+    let mut segments: Vec<&lambda_sync_compat::RepairedSegment> = Vec::new();
+    for f in &contract.fields {
+        if let Some(seg) = &f.segment
+            && !segments.contains(&seg)
+        {
+            out.push_str(&segment_block(segments.len(), seg));
+            segments.push(seg);
+        }
+    }
     let mut lines = Vec::new();
     for (i, f) in contract.fields.iter().enumerate() {
         let key_json = serde_json::to_string(&f.key).expect("a string serialises");
@@ -159,6 +169,19 @@ pub fn request_template(contract: &EventContract, body: BodyKind) -> String {
             key_json
         };
         let value = match f.source {
+            FieldSource::Path if f.segment.is_some() => {
+                let seg = f.segment.as_ref().expect("checked");
+                let s = segments.iter().position(|x| *x == seg).unwrap_or(0);
+                let v = seg
+                    .parts
+                    .iter()
+                    .filter(|p| matches!(p, lambda_sync_compat::SegmentPart::Variable(_)))
+                    .position(|p| {
+                        matches!(p, lambda_sync_compat::SegmentPart::Variable(n) if n.trim_end_matches('+') == f.name)
+                    })
+                    .unwrap_or(0);
+                format!("\"{}\"", escaped(&format!("$lsSeg{s}v{v}")))
+            }
             FieldSource::Body => match body {
                 BodyKind::Json => "$input.json('$')".to_string(),
                 BodyKind::Text => format!("\"{}\"", escaped("$input.body")),
@@ -184,6 +207,59 @@ pub fn request_template(contract: &EventContract, body: BodyKind) -> String {
         out.push('\n');
     }
     out.push('}');
+    out
+}
+
+/// VTL that cuts the repaired segment `seg` (the path variable `seg.variable`) into the
+/// definition's variables `$lsSeg{n}v0`, `$lsSeg{n}v1`, ...: the text before the first variable
+/// and after the last one is stripped when present, then each variable ends at the first
+/// occurrence of the text that follows it (a missing separator leaves the rest to the variable
+/// and `""` to the ones after). Only `$input.params()`, `#set`, `#if`, `startsWith`,
+/// `endsWith`, `indexOf`, `length` and `substring` are used, with arithmetic in `#set` only.
+fn segment_block(n: usize, seg: &lambda_sync_compat::RepairedSegment) -> String {
+    use lambda_sync_compat::SegmentPart;
+    let s = format!("$lsSeg{n}");
+    let mut out = String::new();
+    out.push_str(&format!("#set({s} = '')\n"));
+    let var = vtl_str(&seg.variable);
+    out.push_str(&format!(
+        "#if($params.path.containsKey({var}))\n#set({s} = $params.path.get({var}))\n#end\n"
+    ));
+    let mut parts: &[SegmentPart] = &seg.parts;
+    if let Some((SegmentPart::Text(t), rest)) = parts.split_first() {
+        out.push_str(&format!("#set($lsText = {})\n", vtl_str(t)));
+        out.push_str(&format!(
+            "#if({s}.startsWith($lsText))\n#set($lsAt = $lsText.length())\n#set({s} = {s}.substring($lsAt))\n#end\n"
+        ));
+        parts = rest;
+    }
+    if let Some((SegmentPart::Text(t), rest)) = parts.split_last() {
+        out.push_str(&format!("#set($lsText = {})\n", vtl_str(t)));
+        out.push_str(&format!(
+            "#if({s}.endsWith($lsText))\n#set($lsAt = {s}.length() - $lsText.length())\n#set({s} = {s}.substring(0, $lsAt))\n#end\n"
+        ));
+        parts = rest;
+    }
+    let mut v = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        if let SegmentPart::Variable(_) = &parts[i] {
+            match parts.get(i + 1) {
+                Some(SegmentPart::Text(sep)) => {
+                    out.push_str(&format!("#set($lsText = {})\n", vtl_str(sep)));
+                    out.push_str(&format!("#set($lsAt = {s}.indexOf($lsText))\n"));
+                    out.push_str(&format!(
+                        "#if($lsAt >= 0)\n#set({s}v{v} = {s}.substring(0, $lsAt))\n#set($lsAt = $lsAt + $lsText.length())\n#set({s} = {s}.substring($lsAt))\n#else\n#set({s}v{v} = {s})\n#set({s} = '')\n#end\n"
+                    ));
+                }
+                _ => {
+                    out.push_str(&format!("#set({s}v{v} = {s})\n#set({s} = '')\n"));
+                }
+            }
+            v += 1;
+        }
+        i += 1;
+    }
     out
 }
 

@@ -41,6 +41,7 @@
 //!         format: None,
 //!         required: true,
 //!         description: Some("The name that needs to be fetched. Use user1 for testing.".into()),
+//!         segment: None,
 //!     }],
 //!     success_status: 200,
 //!     errors: vec![],

@@ -111,7 +111,79 @@ fn js_member(object: &str, key: &str) -> String {
     }
 }
 
+/// A regular expression (JavaScript and Python agree on it) that cuts a repaired segment into
+/// the definition's variables as the request template does: text before and after stripped
+/// when present, each variable up to the first occurrence of the text after it.
+fn segment_pattern(seg: &lambda_sync_compat::RepairedSegment) -> String {
+    use lambda_sync_compat::SegmentPart;
+    let esc = |t: &str| -> String {
+        let mut o = String::new();
+        for c in t.chars() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                o.push(c);
+            } else if c.is_ascii() {
+                o.push('\\');
+                o.push(c);
+            } else {
+                o.push(c);
+            }
+        }
+        o
+    };
+    let mut out = String::from("^");
+    let n = seg.parts.len();
+    for (i, p) in seg.parts.iter().enumerate() {
+        match p {
+            SegmentPart::Text(t) if i == 0 || i + 1 == n => {
+                out.push_str(&format!("(?:{})?", esc(t)));
+            }
+            SegmentPart::Text(t) => out.push_str(&esc(t)),
+            SegmentPart::Variable(_) => out.push_str("([\\s\\S]*?)"),
+        }
+    }
+    out.push('$');
+    out
+}
+
+/// Which group of [`segment_pattern`] holds `name` (1-based).
+fn segment_group(seg: &lambda_sync_compat::RepairedSegment, name: &str) -> usize {
+    seg.parts
+        .iter()
+        .filter_map(|p| match p {
+            lambda_sync_compat::SegmentPart::Variable(v) => Some(v.trim_end_matches('+')),
+            lambda_sync_compat::SegmentPart::Text(_) => None,
+        })
+        .position(|v| v == name)
+        .map_or(1, |i| i + 1)
+}
+
 fn access(family: Family, integration: IntegrationType, field: &EventField) -> String {
+    if integration == IntegrationType::AwsProxy
+        && let Some(seg) = &field.segment
+    {
+        // API Gateway knows the repaired variable only: read it, and cut it when the
+        // definition's segment had text around or between variables.
+        let raw = match family {
+            Family::Node => js_member("(event.pathParameters || {})", &seg.variable),
+            Family::Python => format!(
+                "(event.get(\"pathParameters\") or {{}}).get({})",
+                string_literal(&seg.variable)
+            ),
+        };
+        if seg.is_rename() {
+            return raw;
+        }
+        let pattern = string_literal(&segment_pattern(seg));
+        let group = segment_group(seg, &field.name);
+        return match family {
+            Family::Node => {
+                format!("((({raw}) || \"\").match(new RegExp({pattern})) || [])[{group}]")
+            }
+            Family::Python => format!(
+                "(lambda m: m.group({group}) if m else None)(__import__(\"re\").match({pattern}, ({raw}) or \"\"))"
+            ),
+        };
+    }
     match (family, integration) {
         (Family::Node, IntegrationType::Aws) => js_member("event", &field.key),
         (Family::Python, IntegrationType::Aws) => {

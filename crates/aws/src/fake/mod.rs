@@ -73,6 +73,7 @@ struct Inner {
     latency: Option<Duration>,
     rate_scale: Option<f64>,
     rate_history: HashMap<&'static str, VecDeque<tokio::time::Instant>>,
+    resources_per_api: usize,
 }
 
 /// An in-memory AWS account implementing both [`ApiGateway`] and [`Lambda`] the way AWS
@@ -226,9 +227,11 @@ impl Account {
         out
     }
 
-    fn import(&mut self, req: &ImportRestApi) -> Result<RestApi> {
+    fn import(&mut self, req: &ImportRestApi, resources_per_api: usize) -> Result<RestApi> {
+        check_body_size(&req.body)?;
         let parsed = import::parse(&req.body, req.basepath)?;
         check_warnings(req.fail_on_warnings, &parsed.warnings)?;
+        check_resources(parsed.resources.len(), resources_per_api)?;
         let mut id = self.new_id();
         while self.apis.contains_key(&id) {
             id = self.new_id();
@@ -257,8 +260,9 @@ impl Account {
         })
     }
 
-    fn put(&mut self, req: &PutRestApi) -> Result<RestApi> {
+    fn put(&mut self, req: &PutRestApi, resources_per_api: usize) -> Result<RestApi> {
         let existing = self.api(&req.api_id)?.resources.clone();
+        check_body_size(&req.body)?;
         let parsed = import::parse(&req.body, req.basepath)?;
         check_warnings(req.fail_on_warnings, &parsed.warnings)?;
         let paths = match req.mode {
@@ -275,6 +279,7 @@ impl Account {
                 merged
             }
         };
+        check_resources(paths.len(), resources_per_api)?;
         let resources = self.build_resources(paths, &existing);
         let stored = Arc::make_mut(self.apis.get_mut(&req.api_id).expect("checked above"));
         stored.resources = resources;
@@ -331,6 +336,32 @@ impl Account {
     }
 }
 
+/// API Gateway refuses a definition over its size limit before reading it.
+fn check_body_size(body: &[u8]) -> Result<()> {
+    let limit = crate::limits::MAX_API_DEFINITION_BYTES;
+    if body.len() > limit {
+        return Err(Error::invalid(format!(
+            "Request body is too large: the API definition is {} bytes; the maximum size of the API definition file is 6MB ({limit} bytes)",
+            body.len()
+        )));
+    }
+    Ok(())
+}
+
+/// API Gateway's "Resources per API" quota, counting the root resource.
+fn check_resources(count: usize, quota: usize) -> Result<()> {
+    if count > quota {
+        return Err(Error::Service {
+            code: crate::limits::QUOTA_EXCEEDED_CODE.to_string(),
+            message: format!(
+                "{} (the definition needs {count} resources; the quota is {quota})",
+                crate::limits::RESOURCES_QUOTA_MESSAGE
+            ),
+        });
+    }
+    Ok(())
+}
+
 fn check_warnings(fail_on_warnings: bool, warnings: &[String]) -> Result<()> {
     if fail_on_warnings && !warnings.is_empty() {
         return Err(Error::invalid(format!(
@@ -356,6 +387,7 @@ impl FakeAws {
                 latency: None,
                 rate_scale: None,
                 rate_history: HashMap::new(),
+                resources_per_api: crate::limits::DEFAULT_RESOURCES_PER_API,
             })),
         }
     }
@@ -406,6 +438,37 @@ impl FakeAws {
     pub fn with_rate_limits(self, scale: f64) -> Self {
         self.set_rate_limits(Some(scale));
         self
+    }
+
+    /// Sets the account's "Resources per API" quota (default
+    /// [`DEFAULT_RESOURCES_PER_API`](crate::limits::DEFAULT_RESOURCES_PER_API)), as when it is
+    /// raised in Service Quotas. An import or put that needs more resources fails with
+    /// `LimitExceededException`, as on AWS.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use lambda_sync_aws::{ApiGateway, Error, FakeAws, ImportRestApi};
+    /// let aws = FakeAws::default().with_resources_per_api(2);
+    /// let body = r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/a/b": {}}}"#;
+    /// let err = aws.import_rest_api(ImportRestApi::new(body)).await.unwrap_err();
+    /// assert!(matches!(err, Error::Service { ref code, .. } if code == "LimitExceededException"));
+    /// aws.set_resources_per_api(3);
+    /// assert!(aws.import_rest_api(ImportRestApi::new(body)).await.is_ok());
+    /// # }
+    /// ```
+    pub fn with_resources_per_api(self, quota: usize) -> Self {
+        self.set_resources_per_api(quota);
+        self
+    }
+
+    /// Changes the "Resources per API" quota (see [`FakeAws::with_resources_per_api`]).
+    pub fn set_resources_per_api(&self, quota: usize) {
+        self.lock().resources_per_api = quota;
+    }
+
+    /// The "Resources per API" quota.
+    pub fn resources_per_api(&self) -> usize {
+        self.lock().resources_per_api
     }
 
     /// Turns the rate limits on (with a scale) or off.
@@ -586,15 +649,19 @@ impl FakeAws {
 impl ApiGateway for FakeAws {
     async fn import_rest_api(&self, req: ImportRestApi) -> Result<RestApi> {
         let bucket = import_bucket(req.endpoint_type);
+        let quota = self.resources_per_api();
         self.call_in("ImportRestApi", Some(bucket), None, true, |a| {
-            a.import(&req)
+            a.import(&req, quota)
         })
         .await
     }
 
     async fn put_rest_api(&self, req: PutRestApi) -> Result<RestApi> {
-        self.call("PutRestApi", Some(&req.api_id), true, |a| a.put(&req))
-            .await
+        let quota = self.resources_per_api();
+        self.call("PutRestApi", Some(&req.api_id), true, |a| {
+            a.put(&req, quota)
+        })
+        .await
     }
 
     async fn get_rest_api(&self, api_id: &str) -> Result<RestApi> {

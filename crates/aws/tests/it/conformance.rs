@@ -40,6 +40,8 @@ mod fake {
         fail_on_warnings: api,
         get_rest_api_not_found: api,
         create_deployment: api,
+        resources_per_api_quota: api,
+        definition_size_limit: api,
         create_and_get_function: lambda,
         duplicate_function_conflict: lambda,
         list_functions_pagination: lambda,
@@ -59,6 +61,16 @@ mod fake {
             assert_eq!(name, expected);
             assert_eq!(outcome, &Outcome::Passed, "{name}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_raised_quota_is_the_one_enforced() {
+        let aws = FakeAws::default().with_resources_per_api(40);
+        let target = fake_target().with_resources_per_api(40);
+        assert_eq!(
+            conformance::resources_per_api_quota(&aws, &target).await,
+            Outcome::Passed
+        );
     }
 
     #[tokio::test]

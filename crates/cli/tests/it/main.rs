@@ -376,6 +376,59 @@ fn render_writes_the_body_a_push_sends() {
 }
 
 #[test]
+fn render_writes_exactly_the_slim_body_the_push_sends() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", &PETS.replace("  description: A pet store\n", "  description: A pet store\nexternalDocs: {url: \"https://example.com/docs\"}\ntags: [{name: pets, description: Everything about pets}]\n"));
+    t.run_ok(&["render", "pets.yaml", "-o", "body.json"]);
+    let bytes = std::fs::read(t.path("body.json")).unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        serde_json::to_vec(&v).unwrap(),
+        bytes,
+        "compact JSON, as sent"
+    );
+    assert!(
+        v.get("externalDocs").is_none() && v.get("tags").is_none(),
+        "{v}"
+    );
+    let r = t.json(&["push", "pets.yaml", "--format", "json"]);
+    let account = t.account();
+    let api = r["api_id"].as_str().unwrap();
+    let stored = serde_json::to_string(&account).unwrap();
+    assert!(stored.contains(api));
+    assert!(
+        !stored.contains("Everything about pets"),
+        "the push sent the tags' docs"
+    );
+}
+
+#[test]
+fn too_many_resources_are_refused_until_the_quota_is_raised_in_the_config() {
+    let t = TestCommand::new();
+    let mut text = String::from("openapi: 3.0.3\ninfo: {title: Many, version: \"1\"}\npaths:\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  /r{i}:\n    get:\n      operationId: op{i}\n      responses: {{\"200\": {{description: ok}}}}\n"
+        ));
+    }
+    t.write("many.yaml", &text);
+    let out = t.run(&["push", "many.yaml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    for needle in ["301", "Resources per API", "resources_per_api"] {
+        assert!(stderr.contains(needle), "{stderr} lacks {needle}");
+    }
+    assert!(
+        !t.path(".lambda-sync/functions/op0").exists(),
+        "nothing is created"
+    );
+    t.write("lambda-sync.toml", "[quotas]\nresources_per_api = 400\n");
+    let r = t.json(&["push", "many.yaml", "--format", "json"]);
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(names(&r["functions_created"]).len(), 300);
+}
+
+#[test]
 fn stubs_writes_handlers_and_zips() {
     let t = TestCommand::new();
     t.write("pets.yaml", PETS);
@@ -742,7 +795,7 @@ fn a_definition_aws_would_refuse_sends_nothing_and_writes_nothing() {
         "fees.yaml",
         "openapi: 3.0.3\ninfo: {title: Fees, version: '1', description: d}\npaths:\n  /fees/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /fees/{fee}/refunds:\n    get:\n      parameters: [{name: fee, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
     );
-    let out = t.run(&["push", "fees.yaml"]);
+    let out = t.run(&["push", "fees.yaml", "--strict"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -750,4 +803,255 @@ fn a_definition_aws_would_refuse_sends_nothing_and_writes_nothing() {
         "{err}"
     );
     assert!(!t.path(".lambda-sync").exists(), "no state was written");
+}
+
+/// The small real definitions of `tests/fixtures/real` (see its README): a control that needs
+/// no repair, and those the repairs of issue 11 make pushable.
+///
+/// Not yet here (the repairs of i11-repairs at 2dbd5a0 fall short): `carbone.io.json` (POST
+/// `/render/{templateId}` is left out as indistinguishable from a GET-only
+/// `/render/{renderId}` instead of being renamed) and `highwaysengland.co.uk.json`
+/// (`/v{version}/reports/{start_date}/to/{end_date}/{report_type}` is still refused).
+const REAL_DEFINITIONS: &[&str] = &[
+    "cycat.org.json",
+    "balldontlie.io.json",
+    "twilio_chat_v2.json",
+];
+
+/// Checks a body as API Gateway's importer would: every segment valid, one name per path
+/// variable position, every query and header name accepted.
+fn body_problems(body: &Value) -> Vec<String> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._:,-".contains(c))
+    };
+    let mut problems = Vec::new();
+    let mut variable_at: std::collections::BTreeMap<String, String> = Default::default();
+    for (path, item) in body["paths"].as_object().unwrap() {
+        if path.starts_with("x-") {
+            continue;
+        }
+        let mut parent = String::new();
+        for seg in path.split('/').skip(1) {
+            match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) if plain(name.trim_end_matches('+')) => {
+                    let seen = variable_at
+                        .entry(parent.clone())
+                        .or_insert(name.to_string());
+                    if seen != name {
+                        problems.push(format!("{{{seen}}} and {{{name}}} under {parent}/"));
+                    }
+                }
+                _ if plain(seg) => {}
+                _ => problems.push(format!("segment {seg:?} of {path}")),
+            }
+            parent = format!("{parent}/{seg}");
+        }
+        for op in item.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap_or_default();
+                let place = p["in"].as_str().unwrap_or_default();
+                if matches!(place, "query" | "header")
+                    && !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-._$".contains(c))
+                {
+                    problems.push(format!("{place} name {name:?} in {path}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Whether the event carries `name: value`, at its top level or one level down.
+fn carries(event: &Value, name: &str, value: &str) -> bool {
+    event.get(name).and_then(Value::as_str) == Some(value)
+        || event
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+            .any(|v| v.get(name).and_then(Value::as_str) == Some(value))
+}
+
+#[test]
+fn real_definitions_push_and_every_path_parameter_arrives() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    for name in REAL_DEFINITIONS {
+        let t = TestCommand::new();
+        let text = std::fs::read_to_string(fixtures.join(name)).unwrap();
+        t.write(name, &text);
+        let pushed = t.json(&["push", name, "--format", "json"]);
+        assert_eq!(pushed["ok"], true, "{name}: {pushed}");
+        let warnings = pushed["warnings"].to_string();
+        t.run_ok(&["render", name, "-o", "body.json"]);
+        let bytes = std::fs::read(t.path("body.json")).unwrap();
+        assert!(bytes.len() <= 6 * 1024 * 1024, "{name}");
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body_problems(&body), Vec::<String>::new(), "{name}");
+        // An echo handler in every function.
+        for dir in std::fs::read_dir(t.path(".lambda-sync/functions")).unwrap() {
+            for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+                let file = file.unwrap().path();
+                let code = match file.extension().and_then(|e| e.to_str()) {
+                    Some("mjs") => "export const handler = async (event) => event;\n",
+                    Some("js") => "exports.handler = async (event) => event;\n",
+                    Some("py") => "def lambda_handler(event, context):\n    return event\n",
+                    _ => continue,
+                };
+                std::fs::write(&file, code).unwrap();
+            }
+        }
+        let spec: Value = serde_json::from_str(&text).unwrap();
+        let mut called = 0;
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                if !["get", "put", "post", "delete", "patch"].contains(&method.as_str()) {
+                    continue;
+                }
+                // The non-proxy integration answers the first 2xx the definition gives.
+                let status: u64 = op["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|r| r.keys())
+                    .filter(|c| c.len() == 3 && c.starts_with('2'))
+                    .filter_map(|c| c.parse().ok())
+                    .min()
+                    .unwrap_or(200);
+                // An operation compat leaves out is named first in its warning.
+                let left_out = format!(
+                    "indistinguishable-operation: API Gateway cannot tell {} `{path}`",
+                    method.to_uppercase()
+                );
+                if warnings.contains(&left_out) {
+                    continue; // reported as not pushed
+                }
+                let bare = path.split(['#', '?']).next().unwrap_or_default();
+                let mut url = bare.trim_end_matches('/').to_string();
+                let mut values = Vec::new();
+                while let Some(start) = url.find('{') {
+                    let end = start + url[start..].find('}').unwrap();
+                    let param = url[start + 1..end].to_string();
+                    let value = format!("v{}x{}", called, values.len());
+                    url.replace_range(start..=end, &value);
+                    values.push((param, value));
+                }
+                let mut args = vec![
+                    "invoke",
+                    name,
+                    method.as_str(),
+                    url.as_str(),
+                    "--format",
+                    "json",
+                ];
+                if matches!(method.as_str(), "post" | "put" | "patch") {
+                    args.extend(["--data", "{}"]);
+                }
+                let answer = t.json(&args);
+                assert_eq!(answer["status"], status, "{name}: {method} {url}: {answer}");
+                called += 1;
+                if status == 204 {
+                    continue;
+                }
+                let event: Value = serde_json::from_str(answer["body"].as_str().unwrap())
+                    .unwrap_or_else(|e| panic!("{name}: {method} {url}: {e}: {answer}"));
+                for (param, value) in &values {
+                    assert!(
+                        carries(&event, param, value),
+                        "{name}: {method} {path}: the event lacks {param} = {value}: {event}"
+                    );
+                }
+            }
+        }
+        assert!(called > 0, "{name}: no operation called");
+    }
+}
+
+/// The real definition that needed renaming, pushed to moto; boto3 (AWS's own SDK) then finds
+/// every method of the body. Runs when `scripts/with-moto.sh` runs the tests.
+const MOTO_DEFINITION: &str = "twilio_chat_v2.json";
+
+#[test]
+fn a_real_definition_pushes_to_moto_and_boto3_finds_every_method() {
+    let (Ok(endpoint), Ok(python)) = (
+        std::env::var("LAMBDA_SYNC_TEST_ENDPOINT"),
+        std::env::var("LAMBDA_SYNC_TEST_PYTHON"),
+    ) else {
+        println!(
+            "a_real_definition_pushes_to_moto: LAMBDA_SYNC_TEST_ENDPOINT is unset, so it did not run (scripts/with-moto.sh sets it)"
+        );
+        return;
+    };
+    let role =
+        std::env::var("LAMBDA_SYNC_TEST_ROLE").expect("with-moto.sh sets LAMBDA_SYNC_TEST_ROLE");
+    let region = std::env::var("LAMBDA_SYNC_TEST_REGION").unwrap_or_else(|_| "us-east-1".into());
+    let t = TestCommand::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    t.write(
+        MOTO_DEFINITION,
+        &std::fs::read_to_string(fixtures.join(MOTO_DEFINITION)).unwrap(),
+    );
+    // Function names unique to this run: the moto account is shared by the whole test run.
+    t.write(
+        "lambda-sync.toml",
+        &format!(
+            "name_template = \"{{prefix}}{{operationId}}\"\nprefix = \"r{}-\"\n",
+            std::process::id()
+        ),
+    );
+    let pushed = t.json(&[
+        "push",
+        MOTO_DEFINITION,
+        "--aws",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        &region,
+        "--execution-role",
+        &role,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(pushed["ok"], true, "{pushed}");
+    let api_id = pushed["api_id"].as_str().unwrap();
+    t.run_ok(&["render", MOTO_DEFINITION, "-o", "body.json"]);
+    let body: Value = serde_json::from_slice(&std::fs::read(t.path("body.json")).unwrap()).unwrap();
+    let mut expected: Vec<String> = Vec::new();
+    for (path, item) in body["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "put", "post", "delete", "patch", "head", "options"]
+                .contains(&method.as_str())
+            {
+                expected.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    expected.sort();
+    let script = r#"
+import json, sys
+import boto3
+client = boto3.client("apigateway", endpoint_url=sys.argv[1], region_name=sys.argv[2])
+found = []
+for page in client.get_paginator("get_resources").paginate(restApiId=sys.argv[3]):
+    for r in page["items"]:
+        for m in (r.get("resourceMethods") or {}):
+            found.append(m + " " + r["path"])
+print(json.dumps(sorted(found)))
+"#;
+    let out = Command::new(python)
+        .args(["-c", script, &endpoint, &region, api_id])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found, expected, "boto3 finds every method of the body");
+    println!(
+        "a_real_definition_pushes_to_moto: {MOTO_DEFINITION}: boto3 found all {} methods",
+        expected.len()
+    );
 }

@@ -139,9 +139,61 @@ fn paths_and_trace() {
         &v3(
             "paths:\n  /a/{id}.json:\n    trace: {responses: {'200': {description: ok}}}\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /b/:\n    get: {responses: {'200': {description: ok}}}\n  /c/{proxy+}:\n    get:\n      parameters: [{name: proxy, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
         ),
-        "path-segment /paths/~1a~1{id}.json
+        "mixed-path-segment /paths/~1a~1{id}.json
          trace-operation /paths/~1a~1{id}.json/trace
+         trailing-slash /paths/~1b~1",
+    );
+    // With the repairs switched off, the old finding remains.
+    check_with(
+        &CompatOptions::default().with_disabled(["mixed-path-segment", "trailing-slash"]),
+        &v3(
+            "paths:\n  /a/{id}.json:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /b/:\n    get: {responses: {'200': {description: ok}}}\n",
+        ),
+        "path-segment /paths/~1a~1{id}.json
          path-segment /paths/~1b~1",
+    );
+    // A trailing slash that would give a path the definition already has cannot be repaired.
+    check(
+        &v3(
+            "paths:\n  /b/:\n    get: {responses: {'200': {description: ok}}}\n  /b:\n    post: {responses: {'200': {description: ok}}}\n",
+        ),
+        "path-segment /paths/~1b~1",
+    );
+}
+
+#[test]
+fn strict_mode_repairs_nothing() {
+    let doc = yaml(&v3(
+        "paths:\n  /fees/{id}:\n    get: {responses: {'200': {description: ok}}}\n  /fees/{fee}/refunds/:\n    get: {responses: {'200': {description: ok}}}\n",
+    ));
+    let strict = CompatOptions::default().with_strict(true);
+    let out = lambda_sync_compat::transform(&doc, &strict);
+    assert!(out.changes.is_empty(), "{:#?}", out.changes);
+    let blocking: Vec<String> = out
+        .diagnostics
+        .iter()
+        .filter(|d| lambda_sync_compat::blocks_push(d, &strict))
+        .map(|d| format!("{} {}", d.rule, d.pointer))
+        .collect();
+    assert_eq!(
+        blocking,
+        [
+            "trailing-slash /paths/~1fees~1{fee}~1refunds~1",
+            "path-variable-conflict /paths/~1fees~1{fee}~1refunds~1"
+        ]
+    );
+    let relaxed = lambda_sync_compat::transform(&doc, &CompatOptions::default());
+    assert!(
+        relaxed
+            .document
+            .get("/paths/~1fees~1{id}~1refunds")
+            .is_some()
+    );
+    assert!(
+        !relaxed
+            .diagnostics
+            .iter()
+            .any(|d| lambda_sync_compat::blocks_push(d, &CompatOptions::default()))
     );
 }
 

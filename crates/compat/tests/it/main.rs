@@ -4,5 +4,6 @@ mod fixtures;
 mod generated;
 mod lint_rules;
 mod real_specs;
+mod slim;
 mod support;
 mod transform_cases;

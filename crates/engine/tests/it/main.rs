@@ -499,8 +499,13 @@ paths:
       parameters: [{name: "filter[status]", in: query, schema: {type: string}}]
       responses: {"200": {description: ok}}
 "#;
+    // Repaired by default; strict mode makes the repair an error.
     let account = FakeAws::default();
-    let failure = engine(&account, Config::default())
+    let strict = Config {
+        strict: true,
+        ..Config::default()
+    };
+    let failure = engine(&account, strict)
         .push(&doc(bad), None)
         .await
         .unwrap_err();
@@ -508,6 +513,14 @@ paths:
         matches!(failure.error, lambda_sync::Error::Definition { .. }),
         "{failure}"
     );
+    assert!(account.calls().is_empty());
+    // A path no repair can fix is refused in any mode.
+    let unfixable = bad.replace("/search:", "\"/se arch\":");
+    let failure = engine(&account, Config::default())
+        .push(&doc(&unfixable), None)
+        .await
+        .unwrap_err();
+    assert!(failure.to_string().contains("path-segment"), "{failure}");
     assert!(account.calls().is_empty());
 }
 
@@ -575,8 +588,12 @@ async fn a_default_response_next_to_a_200_does_not_fail_the_import() {
         .unwrap();
     let responses = &body["paths"]["/pets/{petId}"]["get"]["responses"];
     assert!(responses.get("default").is_none());
+    // The slim body leaves out what compat set aside; the AWS-ready document keeps it.
+    assert!(responses.get("x-disabled-for-amazon-gateway").is_none());
+    let prepared = lambda_sync::prepare(&doc(&spec), &settings(Config::default())).unwrap();
     assert_eq!(
-        responses["x-disabled-for-amazon-gateway"]["default"]["description"],
+        prepared.document.value()["paths"]["/pets/{petId}"]["get"]["responses"]["x-disabled-for-amazon-gateway"]
+            ["default"]["description"],
         "unexpected"
     );
 }
@@ -600,8 +617,13 @@ paths:
       parameters: [{name: fee, in: path, required: true, schema: {type: string}}]
       responses: {"200": {description: ok}}
 "#;
+    // Strict mode refuses it before any call.
     let account = FakeAws::default();
-    let failure = engine(&account, Config::default())
+    let strict = Config {
+        strict: true,
+        ..Config::default()
+    };
+    let failure = engine(&account, strict)
         .push(&doc(spec), None)
         .await
         .unwrap_err();
@@ -610,6 +632,176 @@ paths:
         "{failure}"
     );
     assert!(account.calls().is_empty(), "{:?}", account.calls());
+    // By default the variable is renamed (the fake refuses sibling variables as AWS does).
+    let account = FakeAws::default();
+    let r = engine(&account, Config::default())
+        .push(&doc(spec), None)
+        .await
+        .unwrap();
+    let body = account
+        .stored_definition(r.api_id.as_deref().unwrap())
+        .unwrap();
+    assert!(body["paths"].get("/fees/{id}/refunds").is_some(), "{body}");
+}
+
+/// A definition with `n` paths under one prefix: `/items`, and `/items/iK` for K in 1..n.
+fn many_paths(n: usize) -> String {
+    let mut text = String::from("openapi: 3.0.3\ninfo: {title: Many, version: \"1\"}\npaths:\n");
+    for i in 1..=n {
+        text.push_str(&format!(
+            "  /items/i{i}:\n    get:\n      operationId: get{i}\n      responses: {{\"200\": {{description: ok}}}}\n"
+        ));
+    }
+    text
+}
+
+#[tokio::test]
+async fn the_resources_quota_is_checked_before_any_call_and_can_be_raised() {
+    // The root, /items and 299 paths: 301 resources, one over AWS's default quota.
+    let d = doc(&many_paths(299));
+    let account = FakeAws::default();
+    let failure = engine(&account, Config::default())
+        .push(&d, None)
+        .await
+        .unwrap_err();
+    match &failure.error {
+        lambda_sync::Error::TooManyResources { count, quota } => {
+            assert_eq!((*count, *quota), (301, 300));
+        }
+        other => panic!("{other}"),
+    }
+    let text = failure.error.to_string();
+    for needle in [
+        "301",
+        "Resources per API",
+        "resources_per_api",
+        "Service Quotas",
+    ] {
+        assert!(text.contains(needle), "{text} lacks {needle}");
+    }
+    assert!(account.calls().is_empty(), "{:?}", account.calls());
+    // 298 paths fit exactly; a raised quota (on the account and in the config) takes 301.
+    push(&account, Config::default(), &doc(&many_paths(298)), None).await;
+    let raised = Config {
+        quotas: lambda_sync::Quotas {
+            resources_per_api: 301,
+        },
+        ..Config::default()
+    };
+    let r = push(
+        &FakeAws::default().with_resources_per_api(301),
+        raised,
+        &d,
+        None,
+    )
+    .await;
+    assert_eq!(r.functions_created.len(), 299);
+}
+
+#[tokio::test]
+async fn the_basepath_mode_counts_in_the_resources() {
+    let text =
+        many_paths(297).replace("paths:\n", "servers: [{url: \"https://h/v1/x\"}]\npaths:\n");
+    let d = doc(&text);
+    // ignore: 299 resources; prepend adds /v1 and /v1/x (301); split adds /x (300).
+    let count = |mode: &str| {
+        let config = Config::from_toml_str(&format!("basepath = \"{mode}\""), None).unwrap();
+        match lambda_sync::prepare(&d, &settings(config)) {
+            Ok(p) => p.resources,
+            Err(lambda_sync::Error::TooManyResources { count, .. }) => count,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(count("ignore"), 299);
+    assert_eq!(count("split"), 300);
+    assert_eq!(count("prepend"), 301);
+}
+
+#[tokio::test]
+async fn the_body_is_slim_and_the_write_back_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.yaml");
+    let text = PETS
+        .replace(
+            "components:\n  schemas:\n",
+            "components:\n  schemas:\n    Unused: {type: string, description: nobody refers to me}\n",
+        )
+        .replace(
+            "paths:\n",
+            "tags: [{name: pets, description: Everything about pets}]\npaths:\n",
+        );
+    std::fs::write(&path, &text).unwrap();
+    let d = lambda_sync_spec::load_path(&path).unwrap().document;
+    let account = FakeAws::default();
+    let on = Config {
+        update_definition: true,
+        ..Config::default()
+    };
+    let r = engine(&account, on)
+        .push_and_write_back(&d, None, &path)
+        .await
+        .unwrap();
+    let sent = account
+        .stored_definition(r.api_id.as_deref().unwrap())
+        .unwrap();
+    let sent_text = sent.to_string();
+    for gone in [
+        "Unused",
+        "Everything about pets",
+        "example",
+        "x-disabled-for-amazon-gateway",
+    ] {
+        assert!(!sent_text.contains(gone), "{gone} was sent: {sent_text}");
+    }
+    assert_eq!(sent["info"]["description"], "A pet store");
+    assert!(sent["components"]["schemas"]["Pet"].is_object());
+    assert!(sent["paths"]["/pets"]["get"]["x-amazon-apigateway-integration"].is_object());
+    let back = std::fs::read_to_string(&path).unwrap();
+    for kept in [
+        "Unused",
+        "nobody refers to me",
+        "example: 7",
+        "Everything about pets",
+    ] {
+        assert!(
+            back.contains(kept),
+            "{kept} missing from the write-back:\n{back}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_6_mb_is_refused_before_any_call_naming_what_takes_the_space() {
+    // An enum API Gateway validates against is not documentation: it stays, and is too big.
+    let values: Vec<String> = (0..420_000).map(|i| format!("value-{i:07}")).collect();
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: Big, version: \"1\"}}\npaths:\n  /small:\n    get:\n      responses: {{\"200\": {{description: ok}}}}\n  /big:\n    get:\n      parameters: [{{name: v, in: query, schema: {{$ref: \"#/components/schemas/Huge\"}}}}]\n      responses: {{\"200\": {{description: ok}}}}\ncomponents:\n  schemas:\n    Huge: {{type: string, enum: {}}}\n",
+        serde_json::to_string(&values).unwrap()
+    );
+    let d = doc(&text);
+    let account = FakeAws::default();
+    let failure = engine(&account, Config::default())
+        .push(&d, None)
+        .await
+        .unwrap_err();
+    let lambda_sync::Error::BodyTooLarge {
+        bytes,
+        limit,
+        largest,
+    } = &failure.error
+    else {
+        panic!("{}", failure.error)
+    };
+    assert_eq!(*limit, lambda_sync::aws::limits::MAX_API_DEFINITION_BYTES);
+    assert!(*bytes > *limit);
+    assert_eq!(largest[0].0, "/components/schemas/Huge");
+    let message = failure.error.to_string();
+    assert!(
+        message.contains(&format!("{} over", bytes - limit)),
+        "{message}"
+    );
+    assert!(message.contains("/components/schemas/Huge"), "{message}");
+    assert!(account.calls().is_empty());
 }
 
 #[tokio::test]

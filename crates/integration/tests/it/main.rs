@@ -4,6 +4,7 @@ mod apply;
 mod contract;
 mod names;
 mod options;
+mod repairs;
 mod snapshots;
 mod templates;
 

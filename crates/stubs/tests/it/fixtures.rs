@@ -25,6 +25,7 @@ pub fn field(
         format: format.map(str::to_string),
         required,
         description: description.map(str::to_string),
+        segment: None,
     }
 }
 
@@ -317,6 +318,7 @@ pub fn hostile() -> Vec<EventContract> {
             format: Some(nasty.to_string()),
             required: i % 2 == 0,
             description: Some(format!("{nasty}{i}")),
+            segment: None,
         });
     }
     fields.push(EventField {
@@ -327,6 +329,7 @@ pub fn hostile() -> Vec<EventContract> {
         format: None,
         required: false,
         description: Some(nasty.into()),
+        segment: None,
     });
     let base = EventContract {
         function_name: format!("fn{nasty}"),

@@ -105,6 +105,7 @@ fn raw_field() -> impl Strategy<Value = EventField> {
                 format,
                 required,
                 description,
+                segment: None,
             },
         )
 }

@@ -1,0 +1,1024 @@
+//! Repairs of what API Gateway refuses in paths and parameter names, each reversible and each
+//! remembered in the document so that the event keeps the definition's own names:
+//!
+//! - `path-fragment`: `/{Bucket}#acl` or `/search?q=x` → the path without its `#...`/`?...`
+//!   part, when no other path takes it;
+//! - `indistinguishable-operation`: when it is taken, the path item is left out of what AWS sees
+//!   (kept under the wrapper of `paths`), one warning per operation;
+//! - `trailing-slash`: `/api/` → `/api`, when no other path takes it (else a `path-segment`
+//!   error naming both);
+//! - `mixed-path-segment`: `{Sid}.json`, `{base}...{head}`, `v{version}` → one whole variable;
+//! - `path-variable-conflict`: one variable name per position of the resource tree (the most
+//!   used, ties by document order), renamed in every path and its `in: path` parameters;
+//! - `parameter-name`: query and header parameters whose names API Gateway refuses are left out
+//!   of the method (kept under the wrapper); the request template still reads them.
+//!
+//! The path item of a renamed path keeps its original key in its wrapper's `x-original-path`;
+//! [`repairs`] reads the bookkeeping back as data for the integration crate.
+
+use crate::options::CompatOptions;
+use crate::report::ChangeAction;
+use crate::wrap::{ORIGINAL_PATH, ObjEdit, WRAPPER};
+use lambda_sync_spec::{Document, pointer};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The rules that are repairs (`strict` turns them into errors).
+pub(crate) const REPAIR_RULES: [&str; 6] = [
+    "path-fragment",
+    "indistinguishable-operation",
+    "trailing-slash",
+    "mixed-path-segment",
+    "path-variable-conflict",
+    "parameter-name",
+];
+
+/// One piece of an original path segment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum SegmentPart {
+    /// Literal text (`.json`, `...`, `v`).
+    Text(String),
+    /// A variable, by its name in the definition.
+    Variable(String),
+}
+
+/// How one segment of a repaired path maps back to the definition's variables: API Gateway
+/// sees the whole segment as the variable `variable`; the definition wrote it as `parts`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+pub struct RepairedSegment {
+    /// The variable's name in the path API Gateway sees.
+    pub variable: String,
+    /// The segment as the definition writes it (`[Variable("base"), Text("..."),
+    /// Variable("head")]`).
+    pub parts: Vec<SegmentPart>,
+}
+
+impl RepairedSegment {
+    /// Whether the segment is one variable under another name only (no text around it).
+    pub fn is_rename(&self) -> bool {
+        matches!(self.parts.as_slice(), [SegmentPart::Variable(_)])
+    }
+
+    /// The value of the definition's variable `name` in the segment value `value` (as the
+    /// request template computes it): the text before and after is stripped when present, then
+    /// the variables are cut at the first occurrence of each separator, in order; a missing
+    /// separator leaves the rest to the variable before it and `""` to the ones after.
+    ///
+    /// ```
+    /// use lambda_sync_compat::{RepairedSegment, SegmentPart::*};
+    /// let s = RepairedSegment {
+    ///     variable: "base_head".into(),
+    ///     parts: vec![Variable("base".into()), Text("...".into()), Variable("head".into())],
+    /// };
+    /// assert_eq!(s.extract("main...feature/x", "head").as_deref(), Some("feature/x"));
+    /// ```
+    pub fn extract(&self, value: &str, name: &str) -> Option<String> {
+        let mut parts: &[SegmentPart] = &self.parts;
+        let mut rest = value;
+        if let Some((SegmentPart::Text(t), tail)) = parts.split_first() {
+            rest = rest.strip_prefix(t.as_str()).unwrap_or(rest);
+            parts = tail;
+        }
+        if let Some((SegmentPart::Text(t), head)) = parts.split_last() {
+            rest = rest.strip_suffix(t.as_str()).unwrap_or(rest);
+            parts = head;
+        }
+        let mut i = 0;
+        while i < parts.len() {
+            let SegmentPart::Variable(v) = &parts[i] else {
+                i += 1;
+                continue;
+            };
+            let value = match parts.get(i + 1) {
+                Some(SegmentPart::Text(sep)) => match rest.find(sep.as_str()) {
+                    Some(at) => {
+                        let v = &rest[..at];
+                        rest = &rest[at + sep.len()..];
+                        v
+                    }
+                    None => std::mem::take(&mut rest),
+                },
+                _ => std::mem::take(&mut rest),
+            };
+            if v == name {
+                return Some(value.to_string());
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// One path variable of the definition and where its value is in the repaired path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathVariable {
+    /// The variable's name in the definition.
+    pub name: String,
+    /// Its segment in the path API Gateway sees.
+    pub segment: RepairedSegment,
+}
+
+/// A query or header parameter left out of the method because API Gateway refuses its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HiddenParameter {
+    /// `query` or `header`.
+    pub location: String,
+    /// Its name in the definition (`filter[status]`).
+    pub name: String,
+    /// Whether the definition requires it.
+    pub required: bool,
+    /// The declared type, when known.
+    pub type_name: Option<String>,
+    /// The description, as written.
+    pub description: Option<String>,
+}
+
+/// What was repaired in one operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OperationRepairs {
+    /// The path key as the definition writes it (when the path was repaired).
+    pub original_path: Option<String>,
+    /// Every variable of the original path, in order, with where it is now (only when the path
+    /// was repaired).
+    pub path_variables: Vec<PathVariable>,
+    /// Query and header parameters left out of the method.
+    pub hidden_parameters: Vec<HiddenParameter>,
+}
+
+/// An operation left out of what AWS sees because another operation has the same method and
+/// path once its path is repaired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    /// `GET`, `PUT`, ...
+    pub method: String,
+    /// The path key as the definition writes it.
+    pub path: String,
+    /// The path API Gateway would have needed (taken by another operation).
+    pub repaired_path: String,
+    /// Where the operation is now (under the wrapper of `paths`).
+    pub pointer: String,
+}
+
+/// The repairs recorded in a transformed document, as data (read by the integration crate so
+/// that each function still receives the definition's own names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Repairs {
+    /// By operation pointer in the transformed document (`/paths/~1fees~1{id}~1refunds/get`).
+    pub operations: BTreeMap<String, OperationRepairs>,
+    /// Operations left out, in document order.
+    pub left_out: Vec<LeftOut>,
+}
+
+impl Repairs {
+    /// The repairs of the operation at `pointer`, if any.
+    pub fn operation(&self, pointer: &str) -> Option<&OperationRepairs> {
+        self.operations.get(pointer)
+    }
+
+    /// Whether nothing was repaired.
+    pub fn is_empty(&self) -> bool {
+        self.operations.is_empty() && self.left_out.is_empty()
+    }
+}
+
+pub(crate) fn param_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'$'))
+}
+
+fn var_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+}
+
+fn text_ok(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':' | ','))
+}
+
+/// A segment split into parts; `None` when the braces do not pair or a name is not usable.
+fn parse_segment(seg: &str) -> Option<Vec<SegmentPart>> {
+    let mut parts = Vec::new();
+    let mut rest = seg;
+    while !rest.is_empty() {
+        match rest.find(['{', '}']) {
+            None => {
+                parts.push(SegmentPart::Text(rest.to_string()));
+                break;
+            }
+            Some(i) => {
+                if rest.as_bytes()[i] == b'}' {
+                    return None;
+                }
+                if i > 0 {
+                    parts.push(SegmentPart::Text(rest[..i].to_string()));
+                }
+                let after = &rest[i + 1..];
+                let end = after.find(['{', '}'])?;
+                if after.as_bytes()[end] != b'}' {
+                    return None;
+                }
+                let name = &after[..end];
+                if !var_name_ok(name.strip_suffix('+').unwrap_or(name)) {
+                    return None;
+                }
+                if matches!(parts.last(), Some(SegmentPart::Variable(_))) {
+                    // `{a}{b}`: no text to cut at.
+                    return None;
+                }
+                parts.push(SegmentPart::Variable(name.to_string()));
+                rest = &after[end + 1..];
+            }
+        }
+    }
+    Some(parts)
+}
+
+/// A path segment after splitting.
+#[derive(Debug, Clone)]
+enum Seg {
+    Text(String),
+    /// A whole variable: its name in the definition's segment, and the parts when the segment
+    /// was mixed.
+    Var {
+        name: String,
+        mixed: Option<Vec<SegmentPart>>,
+    },
+}
+
+/// The path key without `#...`/`?...`, and what was cut.
+fn cut_fragment(key: &str) -> (&str, Option<&str>) {
+    match key.find(['#', '?']) {
+        Some(i) => (&key[..i], Some(&key[i..])),
+        None => (key, None),
+    }
+}
+
+fn strip_trailing(path: &str) -> (&str, bool) {
+    if path.len() > 1 && path.ends_with('/') {
+        (&path[..path.len() - 1], true)
+    } else {
+        (path, false)
+    }
+}
+
+/// The segments of a path (without fragment or trailing slash), or `None` when a segment cannot
+/// be repaired.
+fn segments(path: &str, split: bool) -> Option<Vec<Seg>> {
+    let body = path.strip_prefix('/')?;
+    if body.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut out = Vec::new();
+    for seg in body.split('/') {
+        if seg.is_empty() {
+            return None;
+        }
+        if !seg.contains(['{', '}']) {
+            if !text_ok(seg) {
+                return None;
+            }
+            out.push(Seg::Text(seg.to_string()));
+            continue;
+        }
+        let parts = parse_segment(seg)?;
+        match parts.as_slice() {
+            [SegmentPart::Variable(name)] => out.push(Seg::Var {
+                name: name.clone(),
+                mixed: None,
+            }),
+            _ => {
+                if !split {
+                    return None;
+                }
+                let names: Vec<&str> = parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        SegmentPart::Variable(v) => Some(v.as_str()),
+                        SegmentPart::Text(_) => None,
+                    })
+                    .collect();
+                if names.iter().any(|n| n.ends_with('+')) {
+                    return None;
+                }
+                out.push(Seg::Var {
+                    name: names.join("_"),
+                    mixed: Some(parts),
+                });
+            }
+        }
+    }
+    Some(out)
+}
+
+/// One repair finding (lint reports it; transform applies it unless strict).
+#[derive(Debug, Clone)]
+pub(crate) struct RepairFinding {
+    pub rule: &'static str,
+    pub pointer: String,
+    pub message: String,
+    /// Where the thing is after transform (when repaired).
+    pub after: String,
+    pub action: ChangeAction,
+}
+
+/// Everything the repairs would do to a document.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    pub findings: Vec<RepairFinding>,
+    /// Findings that are not repairs (conflicting trailing slashes): `(pointer, message)`,
+    /// reported as `path-segment` errors.
+    pub blocked: Vec<(String, String)>,
+    /// Path keys whose every `path-segment` problem is handled by a repair.
+    pub handled: HashSet<String>,
+    /// Old key → new key.
+    pub renames: Vec<(String, String)>,
+    /// Path keys left out (moved under the wrapper of `paths`).
+    pub left_out: Vec<String>,
+    /// Object edits at pointers of the input.
+    pub edits: Vec<(String, ObjEdit)>,
+}
+
+struct PathInfo<'a> {
+    key: &'a str,
+    segs: Vec<Seg>,
+    fragment: Option<&'a str>,
+    trailing: bool,
+}
+
+fn on(opts: &CompatOptions, rule: &str) -> bool {
+    opts.is_enabled(rule)
+}
+
+/// Plans the repairs of a document's paths and parameter names.
+pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
+    let mut plan = Plan::default();
+    let Some(paths) = doc.value().get("paths").and_then(Value::as_object) else {
+        return plan;
+    };
+    let strict = opts.strict();
+    let fragments = on(opts, "path-fragment");
+    let trailing = on(opts, "trailing-slash");
+    let split = on(opts, "mixed-path-segment");
+    let rename = on(opts, "path-variable-conflict");
+
+    // 1. Parse every path; the ones that a disabled repair would need stay as they are.
+    let mut infos: Vec<PathInfo<'_>> = Vec::new();
+    for key in paths.keys() {
+        if key.starts_with("x-") {
+            continue;
+        }
+        let (base, fragment) = cut_fragment(key);
+        let (base, slash) = strip_trailing(base);
+        if (fragment.is_some() && !fragments) || (slash && !trailing) {
+            continue;
+        }
+        let Some(segs) = segments(base, split) else {
+            continue;
+        };
+        infos.push(PathInfo {
+            key,
+            segs,
+            fragment,
+            trailing: slash,
+        });
+    }
+
+    // 2. One name per position: the most used, ties by document order.
+    //    position → name → (count, first index)
+    let mut positions: HashMap<String, HashMap<String, (usize, usize)>> = HashMap::new();
+    let position_of = |segs: &[Seg], upto: usize| -> String {
+        let mut p = String::new();
+        for s in &segs[..upto] {
+            p.push('/');
+            match s {
+                Seg::Text(t) => p.push_str(t),
+                Seg::Var { .. } => p.push_str("{}"),
+            }
+        }
+        p
+    };
+    for (idx, info) in infos.iter().enumerate() {
+        for (i, s) in info.segs.iter().enumerate() {
+            if let Seg::Var { name, .. } = s {
+                let e = positions
+                    .entry(position_of(&info.segs, i))
+                    .or_default()
+                    .entry(name.clone())
+                    .or_insert((0, idx));
+                e.0 += 1;
+            }
+        }
+    }
+    let canonical: HashMap<String, String> = positions
+        .into_iter()
+        .filter_map(|(pos, names)| {
+            // Greedy variables are never renamed (nor renamed to).
+            let best = names
+                .iter()
+                .filter(|(n, _)| !n.ends_with('+'))
+                .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+                .map(|(n, _)| n.clone())?;
+            Some((pos, best))
+        })
+        .collect();
+
+    // 3. New keys; collisions.
+    let existing: HashSet<&str> = paths.keys().map(String::as_str).collect();
+    let mut taken: HashMap<String, &str> = HashMap::new();
+    // Unchanged keys first: they keep their place.
+    struct Target<'a> {
+        info: usize,
+        new: String,
+        /// original variable name → canonical variable, and the mixed parts
+        vars: Vec<(String, String, Option<Vec<SegmentPart>>)>,
+        renamed: bool,
+        mixed: bool,
+        key: &'a str,
+    }
+    let mut targets: Vec<Target<'_>> = Vec::new();
+    for (idx, info) in infos.iter().enumerate() {
+        let mut new = String::new();
+        let mut vars = Vec::new();
+        let mut renamed = false;
+        let mut mixed = false;
+        let mut ok = true;
+        let mut seen: HashSet<String> = HashSet::new();
+        for (i, s) in info.segs.iter().enumerate() {
+            new.push('/');
+            match s {
+                Seg::Text(t) => new.push_str(t),
+                Seg::Var { name, mixed: parts } => {
+                    let c = if name.ends_with('+') || !rename {
+                        name.clone()
+                    } else {
+                        canonical
+                            .get(&position_of(&info.segs, i))
+                            .cloned()
+                            .unwrap_or_else(|| name.clone())
+                    };
+                    if !seen.insert(c.clone()) {
+                        ok = false;
+                    }
+                    renamed |= c != *name && parts.is_none();
+                    mixed |= parts.is_some();
+                    new.push('{');
+                    new.push_str(&c);
+                    new.push('}');
+                    vars.push((name.clone(), c, parts.clone()));
+                }
+            }
+        }
+        if new.is_empty() {
+            new.push('/');
+        }
+        if !ok {
+            continue;
+        }
+        if new == info.key {
+            taken.insert(new, info.key);
+            continue;
+        }
+        targets.push(Target {
+            info: idx,
+            new,
+            vars,
+            renamed,
+            mixed,
+            key: info.key,
+        });
+    }
+    for t in &targets {
+        let info = &infos[t.info];
+        let p = pointer::push("/paths", t.key);
+        let clash = taken
+            .get(t.new.as_str())
+            .copied()
+            .or_else(|| (existing.contains(t.new.as_str())).then_some(t.new.as_str()));
+        if let Some(other) = clash {
+            if info.fragment.is_none() && !t.renamed && !t.mixed {
+                // Only the trailing slash differs: the user must choose.
+                plan.blocked.push((
+                    p,
+                    format!(
+                        "API Gateway cannot create a resource for path `{}` (it ends with `/`), and without the slash it is `{other}`, which the definition also has: merge the two paths or rename one",
+                        t.key
+                    ),
+                ));
+                plan.handled.insert(t.key.to_string());
+                continue;
+            }
+            plan.handled.insert(t.key.to_string());
+            plan.left_out.push(t.key.to_string());
+            if let Some(Value::Object(item)) = paths.get(t.key) {
+                for m in item.keys().filter(|k| METHODS.contains(&k.as_str())) {
+                    plan.findings.push(RepairFinding {
+                        rule: "indistinguishable-operation",
+                        pointer: pointer::push(&p, m),
+                        message: format!(
+                            "API Gateway cannot tell {} `{}` apart from {} `{other}` (a path holds no `#fragment` or query string, one variable per position, no text around a variable); compat leaves this operation out of what AWS sees and keeps it under `paths.{WRAPPER}`; the rest of the API is pushed",
+                            m.to_ascii_uppercase(),
+                            t.key,
+                            m.to_ascii_uppercase(),
+                        ),
+                        after: pointer::push(
+                            &pointer::push(&pointer::push("/paths", WRAPPER), t.key),
+                            m,
+                        ),
+                        action: ChangeAction::Wrapped,
+                    });
+                }
+            }
+            continue;
+        }
+        taken.insert(t.new.clone(), t.key);
+        plan.handled.insert(t.key.to_string());
+        plan.renames.push((t.key.to_string(), t.new.clone()));
+        let after = pointer::push("/paths", &t.new);
+        let mut say = |rule: &'static str, message: String| {
+            plan.findings.push(RepairFinding {
+                rule,
+                pointer: p.clone(),
+                message,
+                after: after.clone(),
+                action: ChangeAction::Renamed {
+                    from: t.key.to_string(),
+                    to: t.new.clone(),
+                },
+            });
+        };
+        if let Some(f) = info.fragment {
+            say(
+                "path-fragment",
+                format!(
+                    "path `{}` holds `{f}`, which API Gateway refuses in a resource path; compat pushes it as `{}` (the original key is kept in `{WRAPPER}.{ORIGINAL_PATH}`)",
+                    t.key, t.new
+                ),
+            );
+        }
+        if info.trailing {
+            say(
+                "trailing-slash",
+                format!(
+                    "path `{}` ends with `/`, which API Gateway refuses; compat pushes it as `{}` (the original key is kept in `{WRAPPER}.{ORIGINAL_PATH}`)",
+                    t.key, t.new
+                ),
+            );
+        }
+        if t.mixed {
+            for (_, c, parts) in &t.vars {
+                if let Some(parts) = parts {
+                    let seg: String = parts
+                        .iter()
+                        .map(|p| match p {
+                            SegmentPart::Text(s) => s.clone(),
+                            SegmentPart::Variable(v) => format!("{{{v}}}"),
+                        })
+                        .collect();
+                    say(
+                        "mixed-path-segment",
+                        format!(
+                            "segment `{seg}` of `{}` mixes a variable with text, which API Gateway refuses; compat makes the whole segment the variable `{{{c}}}` and the request template extracts each original variable from it, so the function still receives them by their names",
+                            t.key
+                        ),
+                    );
+                }
+            }
+        }
+        if t.renamed {
+            let list: Vec<String> = t
+                .vars
+                .iter()
+                .filter(|(n, c, parts)| parts.is_none() && n != c)
+                .map(|(n, c, _)| format!("`{{{n}}}` → `{{{c}}}`"))
+                .collect();
+            say(
+                "path-variable-conflict",
+                format!(
+                    "API Gateway allows one variable name per position of the resource tree; compat renames {} in `{}` (the name most paths use there) and in its path parameters; the function still receives `{}` by its own name",
+                    list.join(", "),
+                    t.key,
+                    t.vars
+                        .iter()
+                        .filter(|(n, c, p)| p.is_none() && n != c)
+                        .map(|(n, _, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join("`, `")
+                ),
+            );
+        }
+        // Bookkeeping on the path item, and the parameters.
+        plan.edits.push((
+            p.clone(),
+            ObjEdit {
+                bookkeeping: vec![(ORIGINAL_PATH.to_string(), json!(t.key))],
+                ..ObjEdit::default()
+            },
+        ));
+        // name → (new name, wrap?)
+        let mut param_plan: HashMap<&str, Option<&str>> = HashMap::new();
+        for (n, c, parts) in &t.vars {
+            match parts {
+                None => {
+                    if n != c {
+                        param_plan.insert(n, Some(c));
+                    }
+                }
+                Some(parts) => {
+                    let mut first = true;
+                    for part in parts {
+                        if let SegmentPart::Variable(v) = part {
+                            if first {
+                                if v != c {
+                                    param_plan.insert(v, Some(c));
+                                }
+                                first = false;
+                            } else {
+                                param_plan.insert(v, None);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !param_plan.is_empty()
+            && let Some(Value::Object(item)) = paths.get(t.key)
+        {
+            let mut holders: Vec<(String, &Value)> = Vec::new();
+            if let Some(list) = item.get("parameters") {
+                holders.push((p.clone(), list));
+            }
+            for (m, op) in item {
+                if METHODS.contains(&m.as_str())
+                    && let Some(list) = op.get("parameters")
+                {
+                    holders.push((pointer::push(&p, m), list));
+                }
+            }
+            for (holder, list) in holders {
+                let Some(list) = list.as_array() else {
+                    continue;
+                };
+                let mut wrap = Vec::new();
+                for (i, entry) in list.iter().enumerate() {
+                    let resolved = doc.deref(entry).map_or(entry, |(v, _)| v);
+                    if resolved.get("in").and_then(Value::as_str) != Some("path") {
+                        continue;
+                    }
+                    let Some(name) = resolved.get("name").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let at = format!("{holder}/parameters/{i}");
+                    match param_plan.get(name) {
+                        Some(Some(new)) => {
+                            let edit = if entry.get("$ref").is_some() {
+                                // A shared parameter may be used at another position under its
+                                // own name: a renamed copy replaces the reference here.
+                                let mut e = ObjEdit {
+                                    wrap: vec!["$ref".to_string()],
+                                    ..ObjEdit::default()
+                                };
+                                if let Some(obj) = resolved.as_object() {
+                                    for (k, v) in obj {
+                                        if k == WRAPPER {
+                                            continue;
+                                        }
+                                        let v = if k == "name" { json!(new) } else { v.clone() };
+                                        e.add.push((Some("$ref".to_string()), k.clone(), v));
+                                    }
+                                }
+                                e
+                            } else {
+                                ObjEdit {
+                                    replace: vec![("name".to_string(), json!(new))],
+                                    ..ObjEdit::default()
+                                }
+                            };
+                            plan.edits.push((at, edit));
+                        }
+                        Some(None) => wrap.push(i),
+                        None => {}
+                    }
+                }
+                if !wrap.is_empty() {
+                    plan.edits.push((
+                        holder,
+                        ObjEdit {
+                            wrap_params: wrap,
+                            ..ObjEdit::default()
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    if !plan.left_out.is_empty() {
+        plan.edits.push((
+            "/paths".to_string(),
+            ObjEdit {
+                wrap: plan.left_out.clone(),
+                ..ObjEdit::default()
+            },
+        ));
+    }
+
+    // 4. Parameter names.
+    if on(opts, "parameter-name") {
+        let left: HashSet<&str> = plan.left_out.iter().map(String::as_str).collect();
+        for (key, item) in paths {
+            if key.starts_with("x-") || left.contains(key.as_str()) {
+                continue;
+            }
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            let p = pointer::push("/paths", key);
+            let mut holders: Vec<(String, &Value)> = Vec::new();
+            if let Some(list) = item.get("parameters") {
+                holders.push((p.clone(), list));
+            }
+            for (m, op) in item {
+                if METHODS.contains(&m.as_str())
+                    && let Some(list) = op.get("parameters")
+                {
+                    holders.push((pointer::push(&p, m), list));
+                }
+            }
+            for (holder, list) in holders {
+                let Some(list) = list.as_array() else {
+                    continue;
+                };
+                let mut wrap = Vec::new();
+                for (i, entry) in list.iter().enumerate() {
+                    let resolved = doc.deref(entry).map_or(entry, |(v, _)| v);
+                    let loc = resolved.get("in").and_then(Value::as_str).unwrap_or("");
+                    let name = resolved.get("name").and_then(Value::as_str).unwrap_or("");
+                    if !matches!(loc, "query" | "header") || param_name_ok(name) {
+                        continue;
+                    }
+                    let at = format!("{holder}/parameters/{i}/name");
+                    plan.findings.push(RepairFinding {
+                        rule: "parameter-name",
+                        pointer: at,
+                        message: format!(
+                            "{loc} parameter name `{name}` has characters API Gateway refuses (allowed: `A-Z a-z 0-9 - . _ $`); compat leaves it out of the method's request parameters (kept under `{WRAPPER}`) and the request template reads it by its real name, so the function still receives it"
+                        ),
+                        after: format!("{holder}/{WRAPPER}/parameters"),
+                        action: ChangeAction::Wrapped,
+                    });
+                    wrap.push(i);
+                }
+                if !wrap.is_empty() {
+                    plan.edits.push((
+                        holder,
+                        ObjEdit {
+                            wrap_params: wrap,
+                            ..ObjEdit::default()
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    if strict {
+        // Nothing is changed: every finding is an error the user fixes.
+        plan.renames.clear();
+        plan.left_out.clear();
+        plan.edits.clear();
+    }
+    plan
+}
+
+/// Renames path keys in place (order kept).
+pub(crate) fn rename_paths(paths: &mut Map<String, Value>, renames: &[(String, String)]) {
+    if renames.is_empty() {
+        return;
+    }
+    let map: HashMap<&str, &str> = renames
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let old = std::mem::take(paths);
+    for (k, v) in old {
+        match map.get(k.as_str()) {
+            Some(n) => paths.insert((*n).to_string(), v),
+            None => paths.insert(k, v),
+        };
+    }
+}
+
+/// Gives repaired paths their original keys back (read from `x-original-path`).
+pub(crate) fn restore_paths(root: &mut Value) {
+    let Some(Value::Object(paths)) = root.get_mut("paths") else {
+        return;
+    };
+    let taken: HashSet<String> = paths.keys().cloned().collect();
+    let mut back: Vec<(String, String)> = Vec::new();
+    for (k, item) in paths.iter() {
+        if let Some(orig) = item
+            .get(WRAPPER)
+            .and_then(|w| w.get(ORIGINAL_PATH))
+            .and_then(Value::as_str)
+            && orig != k
+            && !taken.contains(orig)
+        {
+            back.push((k.clone(), orig.to_string()));
+        }
+    }
+    rename_paths(paths, &back);
+}
+
+fn hidden(doc: &Document, list: Option<&Value>, out: &mut Vec<HiddenParameter>) {
+    let Some(Value::Array(list)) = list else {
+        return;
+    };
+    for entry in list {
+        let p = doc.deref(entry).map_or(entry, |(v, _)| v);
+        let loc = p.get("in").and_then(Value::as_str).unwrap_or("");
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        if !matches!(loc, "query" | "header") || param_name_ok(name) {
+            continue;
+        }
+        if out.iter().any(|h| h.location == loc && h.name == name) {
+            continue;
+        }
+        let schema = p.get("schema").unwrap_or(p);
+        out.push(HiddenParameter {
+            location: loc.to_string(),
+            name: name.to_string(),
+            required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            type_name: schema
+                .get("type")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            description: p
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        });
+    }
+}
+
+/// Reads the repairs recorded in a (transformed) document: renamed and split path variables,
+/// parameters left out for their names, operations left out.
+///
+/// ```
+/// use lambda_sync_compat::{repairs, transform, CompatOptions};
+/// let doc = lambda_sync_spec::load_str(r#"
+/// openapi: 3.0.3
+/// info: {title: t, version: "1"}
+/// paths:
+///   /compare/{base}...{head}:
+///     get: {responses: {"200": {description: ok}}}
+/// "#)?.document;
+/// let out = transform(&doc, &CompatOptions::default());
+/// assert!(out.document.get("/paths/~1compare~1{base_head}").is_some());
+/// let r = repairs(&out.document);
+/// let op = r.operation("/paths/~1compare~1{base_head}/get").unwrap();
+/// let names: Vec<&str> = op.path_variables.iter().map(|v| v.name.as_str()).collect();
+/// assert_eq!(names, ["base", "head"]);
+/// # Ok::<(), lambda_sync_spec::Error>(())
+/// ```
+pub fn repairs(doc: &Document) -> Repairs {
+    let mut out = Repairs::default();
+    let Some(paths) = doc.value().get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for (key, item) in paths {
+        if key == WRAPPER {
+            if let Value::Object(w) = item {
+                for (orig, item) in w {
+                    if orig.starts_with("x-") {
+                        continue;
+                    }
+                    let (base, _) = cut_fragment(orig);
+                    let (base, _) = strip_trailing(base);
+                    let Some(item) = item.as_object() else {
+                        continue;
+                    };
+                    for m in item.keys().filter(|k| METHODS.contains(&k.as_str())) {
+                        out.left_out.push(LeftOut {
+                            method: m.to_ascii_uppercase(),
+                            path: orig.clone(),
+                            repaired_path: base.to_string(),
+                            pointer: pointer::push(
+                                &pointer::push(&pointer::push("/paths", WRAPPER), orig),
+                                m,
+                            ),
+                        });
+                    }
+                }
+            }
+            continue;
+        }
+        if key.starts_with("x-") {
+            continue;
+        }
+        let Some(item_obj) = item.as_object() else {
+            continue;
+        };
+        let original = item_obj
+            .get(WRAPPER)
+            .and_then(|w| w.get(ORIGINAL_PATH))
+            .and_then(Value::as_str);
+        let mut path_variables = Vec::new();
+        if let Some(orig) = original {
+            let (base, _) = cut_fragment(orig);
+            let (base, _) = strip_trailing(base);
+            let old: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+            let new: Vec<&str> = key.split('/').filter(|s| !s.is_empty()).collect();
+            if old.len() == new.len() {
+                for (o, n) in old.iter().zip(&new) {
+                    if !o.contains('{') {
+                        continue;
+                    }
+                    let Some(parts) = parse_segment(o) else {
+                        continue;
+                    };
+                    let variable = n
+                        .strip_prefix('{')
+                        .and_then(|s| s.strip_suffix('}'))
+                        .unwrap_or(n)
+                        .to_string();
+                    let segment = RepairedSegment { variable, parts };
+                    for part in &segment.parts {
+                        if let SegmentPart::Variable(v) = part {
+                            path_variables.push(PathVariable {
+                                name: v.trim_end_matches('+').to_string(),
+                                segment: segment.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let item_pointer = pointer::push("/paths", key);
+        let mut item_hidden = Vec::new();
+        hidden(
+            doc,
+            item_obj.get(WRAPPER).and_then(|w| w.get("parameters")),
+            &mut item_hidden,
+        );
+        for (m, op) in item_obj {
+            if !METHODS.contains(&m.as_str()) || m == "trace" {
+                continue;
+            }
+            let mut h = Vec::new();
+            hidden(
+                doc,
+                op.get(WRAPPER).and_then(|w| w.get("parameters")),
+                &mut h,
+            );
+            for x in &item_hidden {
+                if !h
+                    .iter()
+                    .any(|y| y.location == x.location && y.name == x.name)
+                {
+                    h.push(x.clone());
+                }
+            }
+            if original.is_none() && h.is_empty() {
+                continue;
+            }
+            out.operations.insert(
+                pointer::push(&item_pointer, m),
+                OperationRepairs {
+                    original_path: original.map(str::to_string),
+                    path_variables: path_variables.clone(),
+                    hidden_parameters: h,
+                },
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_split() {
+        assert_eq!(
+            parse_segment("{base}...{head}"),
+            Some(vec![
+                SegmentPart::Variable("base".into()),
+                SegmentPart::Text("...".into()),
+                SegmentPart::Variable("head".into())
+            ])
+        );
+        assert_eq!(parse_segment("{a}{b}"), None);
+        assert_eq!(parse_segment("{a"), None);
+        assert_eq!(parse_segment("a}"), None);
+    }
+}

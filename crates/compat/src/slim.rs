@@ -1,0 +1,566 @@
+//! The slim body: the AWS-ready document without what API Gateway does not read, and the
+//! resource count that its quota limits.
+//!
+//! API Gateway reads paths, operations (their ids, parameters, bodies, responses, security),
+//! models, security schemes, `servers`/`basePath` and its own `x-amazon-apigateway-*`
+//! extensions. Documentation (descriptions, summaries, examples, `externalDocs`, tags), other
+//! vendors' extensions, what compat set aside under `x-disabled-for-amazon-gateway`, and models
+//! nothing refers to only make the body bigger: [`slim`] leaves them out. The user's file and
+//! the `compat` output keep all of it.
+
+use lambda_sync_spec::pointer;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+const AWS_PREFIX: &str = "x-amazon-apigateway-";
+
+/// HTTP methods of a path item, and API Gateway's `ANY`.
+const OPERATIONS: &[&str] = &[
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "x-amazon-apigateway-any-method",
+];
+
+/// Maps of reusable entries that `$ref` points into: `(container pointer tokens)`.
+const CONTAINERS_V2: &[&str] = &["definitions", "parameters", "responses"];
+const CONTAINERS_V3: &[&str] = &[
+    "schemas",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+];
+
+fn is_aws(key: &str) -> bool {
+    key.starts_with(AWS_PREFIX)
+}
+
+/// Schema keywords that only document (API Gateway's models are JSON Schema draft 4 and
+/// validation ignores them).
+const SCHEMA_DOCS: &[&str] = &[
+    "description",
+    "example",
+    "examples",
+    "externalDocs",
+    "title",
+    "xml",
+    "deprecated",
+    "$comment",
+];
+
+/// The body API Gateway needs, from an AWS-ready document (after compat and integration).
+///
+/// Left out: descriptions (except `info.description`, the API's description, and responses'
+/// `description`, which OpenAPI requires), summaries, examples, `externalDocs`, tags, every
+/// `x-` extension that is not `x-amazon-apigateway-*` (so `x-disabled-for-amazon-gateway` with
+/// what it holds), and reusable models, parameters, responses, request bodies and headers that
+/// nothing kept refers to. `x-amazon-apigateway-*` extensions are kept exactly. Pure and
+/// deterministic; keys keep their order.
+///
+/// ```
+/// let doc = serde_json::json!({
+///     "openapi": "3.0.3",
+///     "info": {"title": "T", "version": "1", "x-logo": {"url": "l.png"}},
+///     "tags": [{"name": "pets", "description": "Everything about pets"}],
+///     "paths": {"/pets": {"get": {
+///         "summary": "List pets", "operationId": "listPets",
+///         "responses": {"200": {"description": "ok", "content": {"application/json": {
+///             "schema": {"$ref": "#/components/schemas/Pet"},
+///             "example": {"name": "Rex"}}}}}}}},
+///     "components": {"schemas": {
+///         "Pet": {"type": "object", "properties": {"description": {"type": "string", "description": "a property named description"}}},
+///         "Unused": {"type": "string"}}}
+/// });
+/// let slim = lambda_sync_compat::slim(doc);
+/// assert_eq!(slim, serde_json::json!({
+///     "openapi": "3.0.3",
+///     "info": {"title": "T", "version": "1"},
+///     "paths": {"/pets": {"get": {
+///         "operationId": "listPets",
+///         "responses": {"200": {"description": "ok", "content": {"application/json": {
+///             "schema": {"$ref": "#/components/schemas/Pet"}}}}}}}},
+///     "components": {"schemas": {
+///         "Pet": {"type": "object", "properties": {"description": {"type": "string"}}}}}
+/// }));
+/// ```
+pub fn slim(document: Value) -> Value {
+    let Value::Object(root) = document else {
+        return document;
+    };
+    let mut out = Map::new();
+    for (key, value) in root {
+        let kept = match key.as_str() {
+            "swagger" | "openapi" | "host" | "basePath" | "schemes" | "consumes" | "produces"
+            | "security" => Some(value),
+            "info" => Some(slim_info(value)),
+            "servers" => Some(slim_servers(value)),
+            "paths" => Some(slim_paths(value)),
+            "definitions" => Some(map_values(value, slim_schema)),
+            "parameters" => Some(map_values(value, slim_parameter)),
+            "responses" => Some(map_values(value, slim_response)),
+            "securityDefinitions" => Some(map_values(value, slim_security_scheme)),
+            "components" => Some(slim_components(value)),
+            k if is_aws(k) => Some(value),
+            _ => None,
+        };
+        if let Some(v) = kept {
+            out.insert(key, v);
+        }
+    }
+    let mut out = Value::Object(out);
+    prune_unreferenced(&mut out);
+    out
+}
+
+/// Each value of a map whose keys are names (models, properties, headers, media types).
+fn map_values(value: Value, f: fn(Value) -> Value) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, f(v))).collect()),
+        other => other,
+    }
+}
+
+/// Each value of a map that may also hold extensions (`paths`, `responses`): other vendors'
+/// extensions are left out, API Gateway's kept as they are.
+fn map_values_ext(value: Value, f: fn(Value) -> Value) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(k, _)| !k.starts_with("x-") || is_aws(k))
+                .map(|(k, v)| if is_aws(&k) { (k, v) } else { (k, f(v)) })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn array_values(value: Value, f: fn(Value) -> Value) -> Value {
+    match value {
+        Value::Array(a) => Value::Array(a.into_iter().map(f).collect()),
+        other => other,
+    }
+}
+
+/// Keeps the keys `keep` says yes to (and every `x-amazon-apigateway-*` key), each passed
+/// through `f`.
+fn filter_object(
+    value: Value,
+    keep: impl Fn(&str) -> bool,
+    f: impl Fn(&str, Value) -> Value,
+) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter_map(|(k, v)| {
+                    if is_aws(&k) {
+                        Some((k, v))
+                    } else if keep(&k) {
+                        let v = f(&k, v);
+                        Some((k, v))
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn not_doc_or_extension(k: &str) -> bool {
+    !k.starts_with("x-")
+        && !matches!(
+            k,
+            "description" | "summary" | "example" | "examples" | "externalDocs" | "deprecated"
+        )
+}
+
+fn slim_info(value: Value) -> Value {
+    filter_object(
+        value,
+        |k| matches!(k, "title" | "version" | "description"),
+        |_, v| v,
+    )
+}
+
+fn slim_servers(value: Value) -> Value {
+    array_values(value, |server| {
+        filter_object(
+            server,
+            |k| matches!(k, "url" | "variables"),
+            |k, v| {
+                if k == "variables" {
+                    map_values(v, |var| {
+                        filter_object(var, |k| matches!(k, "default" | "enum"), |_, v| v)
+                    })
+                } else {
+                    v
+                }
+            },
+        )
+    })
+}
+
+fn slim_paths(value: Value) -> Value {
+    map_values_ext(value, slim_path_item)
+}
+
+fn slim_path_item(value: Value) -> Value {
+    filter_object(
+        value,
+        |k| k == "$ref" || k == "parameters" || OPERATIONS.contains(&k),
+        |k, v| match k {
+            "parameters" => array_values(v, slim_parameter),
+            "$ref" => v,
+            _ => slim_operation(v),
+        },
+    )
+}
+
+fn slim_operation(value: Value) -> Value {
+    filter_object(
+        value,
+        |k| {
+            matches!(
+                k,
+                "operationId"
+                    | "parameters"
+                    | "requestBody"
+                    | "responses"
+                    | "security"
+                    | "consumes"
+                    | "produces"
+                    | "schemes"
+            )
+        },
+        |k, v| match k {
+            "parameters" => array_values(v, slim_parameter),
+            "requestBody" => slim_request_body(v),
+            "responses" => map_values_ext(v, slim_response),
+            _ => v,
+        },
+    )
+}
+
+fn slim_parameter(value: Value) -> Value {
+    filter_object(value, not_doc_or_extension, |k, v| match k {
+        "schema" | "items" => slim_schema(v),
+        "content" => map_values(v, slim_media_type),
+        _ => v,
+    })
+}
+
+fn slim_request_body(value: Value) -> Value {
+    filter_object(value, not_doc_or_extension, |k, v| match k {
+        "content" => map_values(v, slim_media_type),
+        _ => v,
+    })
+}
+
+fn slim_media_type(value: Value) -> Value {
+    filter_object(value, |k| k == "schema", |_, v| slim_schema(v))
+}
+
+fn slim_response(value: Value) -> Value {
+    filter_object(
+        value,
+        |k| matches!(k, "$ref" | "description" | "schema" | "headers" | "content"),
+        |k, v| match k {
+            "schema" => slim_schema(v),
+            "headers" => map_values(v, slim_parameter),
+            "content" => map_values(v, slim_media_type),
+            _ => v,
+        },
+    )
+}
+
+fn slim_security_scheme(value: Value) -> Value {
+    filter_object(
+        value,
+        |k| !k.starts_with("x-") && k != "description",
+        |_, v| v,
+    )
+}
+
+fn slim_components(value: Value) -> Value {
+    filter_object(
+        value,
+        |k| CONTAINERS_V3.contains(&k) || k == "securitySchemes",
+        |k, v| match k {
+            "schemas" => map_values(v, slim_schema),
+            "parameters" | "headers" => map_values(v, slim_parameter),
+            "responses" => map_values(v, slim_response),
+            "requestBodies" => map_values(v, slim_request_body),
+            _ => map_values(v, slim_security_scheme),
+        },
+    )
+}
+
+/// A schema without its documentation keywords, nested schemas included (one pass with an
+/// explicit stack, no recursion).
+fn slim_schema(mut value: Value) -> Value {
+    {
+        let mut stack: Vec<&mut Value> = vec![&mut value];
+        while let Some(v) = stack.pop() {
+            let Value::Object(m) = v else {
+                continue;
+            };
+            m.retain(|k, _| {
+                is_aws(k) || (!SCHEMA_DOCS.contains(&k.as_str()) && !k.starts_with("x-"))
+            });
+            for (k, child) in m.iter_mut() {
+                match (k.as_str(), child) {
+                    ("properties" | "patternProperties" | "definitions", Value::Object(named)) => {
+                        stack.extend(named.values_mut())
+                    }
+                    ("items" | "allOf" | "anyOf" | "oneOf", Value::Array(list)) => {
+                        stack.extend(list.iter_mut())
+                    }
+                    ("items" | "additionalProperties" | "not", child) => stack.push(child),
+                    _ => {}
+                }
+            }
+        }
+    }
+    value
+}
+
+/// The `(container, entry)` a local `$ref` points into, if it is a reusable entry.
+fn ref_target(reference: &str, v3: bool) -> Option<(String, String)> {
+    let tokens = pointer::tokens(reference.strip_prefix('#')?)?;
+    if v3 {
+        match tokens.as_slice() {
+            [c, kind, name, ..] if c == "components" && CONTAINERS_V3.contains(&kind.as_str()) => {
+                Some((kind.clone(), name.clone()))
+            }
+            _ => None,
+        }
+    } else {
+        match tokens.as_slice() {
+            [kind, name, ..] if CONTAINERS_V2.contains(&kind.as_str()) => {
+                Some((kind.clone(), name.clone()))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn collect_refs(value: &Value, v3: bool, out: &mut Vec<(String, String)>) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref")
+                    && let Some(t) = ref_target(r, v3)
+                {
+                    out.push(t);
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a),
+            _ => {}
+        }
+    }
+}
+
+/// Removes the reusable entries that nothing kept refers to, directly or through other
+/// entries.
+fn prune_unreferenced(doc: &mut Value) {
+    let v3 = doc.get("openapi").is_some();
+    let container = |doc: &Value, kind: &str| -> Option<Map<String, Value>> {
+        let c = if v3 {
+            doc.get("components")?.get(kind)?
+        } else {
+            doc.get(kind)?
+        };
+        c.as_object().cloned()
+    };
+    let kinds: &[&str] = if v3 { CONTAINERS_V3 } else { CONTAINERS_V2 };
+    // Take the containers out; what remains is the part that is always kept.
+    let mut taken: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for kind in kinds {
+        if let Some(m) = container(doc, kind) {
+            taken.insert((*kind).to_string(), m);
+            if v3 {
+                doc["components"][*kind] = Value::Object(Map::new());
+            } else {
+                doc[*kind] = Value::Object(Map::new());
+            }
+        }
+    }
+    let mut queue = Vec::new();
+    collect_refs(doc, v3, &mut queue);
+    let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
+    while let Some(target) = queue.pop() {
+        if reached.contains(&target) {
+            continue;
+        }
+        if let Some(entry) = taken.get(&target.0).and_then(|m| m.get(&target.1)) {
+            collect_refs(entry, v3, &mut queue);
+        }
+        reached.insert(target);
+    }
+    for (kind, entries) in taken {
+        let kept: Map<String, Value> = entries
+            .into_iter()
+            .filter(|(name, _)| is_aws(name) || reached.contains(&(kind.clone(), name.clone())))
+            .collect();
+        let parent = if v3 {
+            &mut doc["components"]
+        } else {
+            &mut *doc
+        };
+        let Some(parent) = parent.as_object_mut() else {
+            continue;
+        };
+        if kept.is_empty() {
+            parent.remove(&kind);
+        } else {
+            parent.insert(kind, Value::Object(kept));
+        }
+    }
+    // Empty containers the body does not need.
+    if v3 {
+        for kind in kinds {
+            if let Some(c) = doc.get_mut("components").and_then(Value::as_object_mut)
+                && c.get(*kind)
+                    .is_some_and(|v| v.as_object().is_some_and(Map::is_empty))
+            {
+                c.remove(*kind);
+            }
+        }
+        if let Some(obj) = doc.as_object_mut()
+            && obj
+                .get("components")
+                .is_some_and(|c| c.as_object().is_some_and(Map::is_empty))
+        {
+            obj.remove("components");
+        }
+    }
+}
+
+/// The biggest parts of a body, as `(JSON Pointer, bytes of compact JSON)`, largest first:
+/// each path item, each reusable entry, and each other top-level member. Says what takes the
+/// space when a body is over API Gateway's size limit.
+pub fn largest_parts(body: &Value, n: usize) -> Vec<(String, usize)> {
+    let size = |v: &Value| serde_json::to_vec(v).map(|b| b.len()).unwrap_or(0);
+    let mut parts: Vec<(String, usize)> = Vec::new();
+    let Some(root) = body.as_object() else {
+        return parts;
+    };
+    for (key, value) in root {
+        let here = pointer::push("", key);
+        let nested: Option<&Map<String, Value>> = match key.as_str() {
+            "paths" | "definitions" | "parameters" | "responses" => value.as_object(),
+            _ => None,
+        };
+        if let Some(m) = nested {
+            parts.extend(m.iter().map(|(k, v)| (pointer::push(&here, k), size(v))));
+        } else if key == "components"
+            && let Some(c) = value.as_object()
+        {
+            for (kind, entries) in c {
+                let at = pointer::push(&here, kind);
+                match entries.as_object() {
+                    Some(m) => {
+                        parts.extend(m.iter().map(|(k, v)| (pointer::push(&at, k), size(v))))
+                    }
+                    None => parts.push((at, size(entries))),
+                }
+            }
+        } else {
+            parts.push((here, size(value)));
+        }
+    }
+    parts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    parts.truncate(n);
+    parts
+}
+
+/// The definition's base path as segments: `basePath` (2.0) or the path of `servers[0].url`
+/// with its variables replaced by their defaults (3.0), as API Gateway reads it for the
+/// `prepend` and `split` basepath modes.
+pub fn base_path_segments(document: &Value) -> Vec<String> {
+    let raw = if document.get("swagger").is_some() {
+        document
+            .get("basePath")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        let Some(server) = document.pointer("/servers/0") else {
+            return Vec::new();
+        };
+        let mut url = server
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if let Some(vars) = server.get("variables").and_then(Value::as_object) {
+            for (name, var) in vars {
+                let default = match var.get("default") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                url = url.replace(&format!("{{{name}}}"), &default);
+            }
+        }
+        match url.find("://") {
+            Some(i) => {
+                let rest = &url[i + 3..];
+                rest.find('/')
+                    .map(|j| rest[j..].to_string())
+                    .unwrap_or_default()
+            }
+            None => url,
+        }
+    };
+    raw.split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every resource API Gateway creates for the document's paths under `prefix` (the base path
+/// segments the basepath mode puts in front): the root `/`, each path and each of its prefixes,
+/// counted once. Its length is what the "Resources per API" quota limits.
+///
+/// ```
+/// let doc = serde_json::json!({"paths": {"/a/b/{id}": {}, "/a/c": {}, "x-tag": {}}});
+/// let resources = lambda_sync_compat::resource_paths(&doc, &[]);
+/// assert_eq!(resources.iter().collect::<Vec<_>>(), ["/", "/a", "/a/b", "/a/b/{id}", "/a/c"]);
+/// ```
+pub fn resource_paths(document: &Value, prefix: &[String]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    out.insert("/".to_string());
+    let mut current = String::new();
+    for p in prefix {
+        current.push('/');
+        current.push_str(p);
+        out.insert(current.clone());
+    }
+    let base = current;
+    if let Some(paths) = document.get("paths").and_then(Value::as_object) {
+        for key in paths.keys().filter(|k| !k.starts_with("x-")) {
+            let mut at = base.clone();
+            for segment in key.split('/').filter(|s| !s.is_empty()) {
+                at.push('/');
+                at.push_str(segment);
+                if !out.contains(&at) {
+                    out.insert(at.clone());
+                }
+            }
+        }
+    }
+    out
+}
