@@ -5,6 +5,7 @@ mod code;
 mod errors;
 mod events;
 mod proxy;
+mod repairs;
 mod routes;
 mod serve;
 mod support;
