@@ -338,9 +338,22 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
     };
     // What remains: the findings of the rules transform does not fix, where they are now (the
     // tests check that linting the output finds exactly these, and no fixable rule).
+    // What is inside an operation left out no longer reaches AWS.
+    let left_out: Vec<String> = plan
+        .left_out
+        .iter()
+        .map(|k| pointer::push("/paths", k))
+        .collect();
+    let reaches_aws = |p: &str| {
+        !left_out.iter().any(|l| {
+            p.strip_prefix(l.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+        })
+    };
     let mut diagnostics: Vec<Diagnostic> = findings
         .iter()
         .filter(|f| f.ops.is_empty() && !rule(f.rule).is_some_and(|r| r.fixable))
+        .filter(|f| reaches_aws(&f.pointer))
         .map(|f| {
             Diagnostic::new(
                 f.rule,
@@ -352,6 +365,9 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
         .collect();
     diagnostics.extend(lint::repair_diagnostics(plan, options, true));
     for (i, rule, after) in losses {
+        if !reaches_aws(&after) {
+            continue;
+        }
         diagnostics.push(Diagnostic::new(
             rule,
             severity(rule),

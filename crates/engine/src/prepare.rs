@@ -98,6 +98,9 @@ pub struct Prepared {
     pub diagnostics: Vec<Diagnostic>,
     /// The root `x-aws-api-id` of the definition, if any.
     pub api_id_in_document: Option<String>,
+    /// Operations compat left out because API Gateway cannot tell them apart from another one
+    /// (each is also a warning in `diagnostics`).
+    pub left_out: Vec<lambda_sync_compat::LeftOut>,
 }
 
 /// Checks a runtime id against the catalogue and today's date: blocked → error (naming the
@@ -166,6 +169,7 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         });
     }
     let mut diagnostics = transformed.diagnostics;
+    let left_out = transformed.repairs.left_out;
     let api_id_in_document = doc
         .value()
         .get(API_ID_KEY)
@@ -230,6 +234,7 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         changes: transformed.changes,
         diagnostics,
         api_id_in_document,
+        left_out,
     })
 }
 

@@ -318,6 +318,48 @@ fn bad_spec_leaves_the_local_account_unchanged() {
 }
 
 #[test]
+fn check_says_which_findings_block_a_push_and_which_are_repaired() {
+    let t = TestCommand::new();
+    t.write(
+        "fees.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /fees/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /fees/{fee}/refunds/:\n    get:\n      parameters: [{name: fee, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+    );
+    let out = t.run(&["check", "fees.yaml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "repaired findings do not fail the check"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error[trailing-slash] [repaired by compat]:")
+            && text.contains("error[path-variable-conflict] [repaired by compat]:"),
+        "{text}"
+    );
+    let out = t.run(&["check", "fees.yaml", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<(&str, bool)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap(),
+                d["blocks_push"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [("trailing-slash", false), ("path-variable-conflict", false)]
+    );
+    let out = t.run(&["check", "fees.yaml", "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[blocks push]"), "{text}");
+}
+
+#[test]
 fn check_reports_in_text_and_json_with_exit_codes() {
     let t = TestCommand::new();
     t.write(

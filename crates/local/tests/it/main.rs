@@ -6,6 +6,7 @@ mod errors;
 mod events;
 mod permissions;
 mod proxy;
+mod repairs;
 mod routes;
 mod serve;
 mod support;
