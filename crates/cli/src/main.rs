@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod check;
 mod docs_cmds;
+mod export_cmd;
 mod local_cmds;
 mod output;
 mod sync;
@@ -30,6 +31,8 @@ Examples:
   lambda-sync watch openapi.yaml                  push on every save
   lambda-sync invoke openapi.yaml GET /user/user1 call the API on the local account
   lambda-sync serve openapi.yaml --port 3000      serve it on http://127.0.0.1:3000
+  lambda-sync export openapi.yaml --format sam -o template.yaml
+                                                  a SAM template for `sam deploy`
 
 Exit codes: 0 ok, 1 findings or a failed sync, 2 usage error or a definition that cannot be loaded.";
 
@@ -63,6 +66,8 @@ enum Command {
     Invoke(local_cmds::InvokeArgs),
     /// Serve the whole API over HTTP on 127.0.0.1, reloading on every save.
     Serve(local_cmds::ServeArgs),
+    /// Write the API and its functions as a CloudFormation or SAM template.
+    Export(export_cmd::ExportArgs),
     /// Push now and on every save.
     Watch {
         #[command(flatten)]
@@ -80,6 +85,7 @@ fn main() -> ExitCode {
         Command::Compat(args) => docs_cmds::compat(args),
         Command::Render(args) => docs_cmds::render(args),
         Command::Stubs(args) => docs_cmds::stubs(args),
+        Command::Export(args) => export_cmd::run(args),
         Command::Plan(_)
         | Command::Push(_)
         | Command::Watch { .. }

@@ -59,6 +59,13 @@ pub enum Error {
         #[source]
         source: lambda_sync_aws::Error,
     },
+    /// The desired state cannot be exported as a template (a CloudFormation limit, or a
+    /// definition CloudFormation would misread); the message says how to fix it.
+    #[error("export: {message}")]
+    Export {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// The state directory could not be read or written.
     #[error("{}: {message}", path.display())]
     State {
