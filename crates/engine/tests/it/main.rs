@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod export;
+
 const PETS: &str = r##"
 openapi: 3.0.3
 info: {title: Pets, version: "1.0", description: A pet store}
