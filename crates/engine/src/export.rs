@@ -1,5 +1,5 @@
 //! Export of the desired state as a CloudFormation or SAM template. Pure: no IO; the caller
-//! writes the files [`export`] returns (the main template last).
+//! writes the files [`export()`] returns (the main template last).
 //!
 //! - The API is the body `push` sends, as `AWS::Serverless::Api` `DefinitionBody` (SAM) or
 //!   `AWS::ApiGateway::RestApi` `Body` (CloudFormation, and SAM when `basepath` is not

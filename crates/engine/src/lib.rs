@@ -11,7 +11,7 @@
 //!    are created (an existing function is never overwritten, updated or deleted), the API is
 //!    imported or put, each invoke permission is added once, and the API is deployed when a
 //!    stage is configured. A push that fails half way can be run again and finishes the job.
-//! 5. Or [`export`] (pure) writes the same desired state as a CloudFormation or SAM template.
+//! 5. Or [`export()`] (pure) writes the same desired state as a CloudFormation or SAM template.
 //!
 //! ```
 //! use lambda_sync::{Config, Engine, Target};
