@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod check;
 mod docs_cmds;
 mod exit;
+mod export_cmd;
 mod local_cmds;
 mod output;
 mod sync;
@@ -26,6 +27,8 @@ Examples:
   lambda-sync watch openapi.yaml                  push on every save
   lambda-sync invoke openapi.yaml GET /user/user1 call the API on the local account
   lambda-sync serve openapi.yaml --port 3000      serve it on http://127.0.0.1:3000
+  lambda-sync export openapi.yaml --format sam -o template.yaml
+                                                  a SAM template for `sam deploy`
 ";
 
 #[derive(Debug, Parser)]
@@ -66,6 +69,9 @@ enum Command {
     /// Serve the whole API over HTTP on 127.0.0.1, reloading on every save.
     #[command(after_help = exit::CONTRACT)]
     Serve(local_cmds::ServeArgs),
+    /// Write the API and its functions as a CloudFormation or SAM template.
+    #[command(after_help = exit::CONTRACT)]
+    Export(export_cmd::ExportArgs),
     /// Push now and on every save.
     #[command(after_help = exit::CONTRACT)]
     Watch {
@@ -99,6 +105,7 @@ fn main() -> ExitCode {
         Command::Compat(args) => docs_cmds::compat(args),
         Command::Render(args) => docs_cmds::render(args),
         Command::Stubs(args) => docs_cmds::stubs(args),
+        Command::Export(args) => export_cmd::run(args),
         Command::Plan(_)
         | Command::Push(_)
         | Command::Watch { .. }

@@ -11,6 +11,7 @@
 //!    are created (an existing function is never overwritten, updated or deleted), the API is
 //!    imported or put, each invoke permission is added once, and the API is deployed when a
 //!    stage is configured. A push that fails half way can be run again and finishes the job.
+//! 5. Or [`export()`] (pure) writes the same desired state as a CloudFormation or SAM template.
 //!
 //! ```
 //! use lambda_sync::{Config, Engine, Target};
@@ -48,6 +49,7 @@ mod error;
 #[doc(hidden)]
 pub mod fault;
 mod journal;
+mod export;
 mod limiter;
 mod plan;
 mod prepare;
@@ -61,6 +63,10 @@ pub use config::{
 };
 pub use error::{Error, Result};
 pub use journal::{ImportIntent, Journal};
+pub use export::{
+    BodyPlacement, DEFAULT_EXPORT_STAGE, Export, ExportFile, ExportFileKind, ExportFormat,
+    ExportOptions, export, logical_ids as export_logical_ids,
+};
 pub use limiter::{Limiter, RateClass};
 pub use plan::{
     AddPermissionStep, ApiAction, ApiId, ApiScoped, ApiStep, CreateFunctionStep, DeployStep,

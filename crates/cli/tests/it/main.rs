@@ -1097,3 +1097,216 @@ print(json.dumps(sorted(found)))
         expected.len()
     );
 }
+// --- export ---
+
+const PETSTORE: &str = include_str!("../../../engine/tests/fixtures/petstore.yaml");
+
+/// A definition with `n` operations, each with a description of `pad` bytes.
+fn many_operations(n: usize, pad: usize) -> String {
+    let mut s = String::from("openapi: 3.0.3\ninfo: {title: Many, version: '1'}\npaths:\n");
+    let text = "x".repeat(pad);
+    for i in 0..n {
+        s.push_str(&format!(
+            "  /items{i}/{{id}}:\n    get:\n      operationId: getItem{i}\n      description: {text}\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok}}}}\n"
+        ));
+    }
+    s
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).expect("read");
+                out.push((p.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn export_writes_the_template_and_the_code_it_names() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETSTORE);
+    t.run_ok(&[
+        "export",
+        "pets.yaml",
+        "--format",
+        "sam",
+        "-o",
+        "out/template.yaml",
+    ]);
+    for name in ["listPets", "createPet", "showPetById", "deletePet"] {
+        assert!(
+            t.path(&format!("out/lambda-sync-code/{name}/index.mjs"))
+                .is_file()
+        );
+    }
+    let sam = tree(&t.path("out"));
+    // Same input, same bytes.
+    t.run_ok(&[
+        "export",
+        "pets.yaml",
+        "--format",
+        "sam",
+        "-o",
+        "out/template.yaml",
+    ]);
+    assert_eq!(tree(&t.path("out")), sam);
+
+    // CloudFormation: zips, in a code folder given relative to the current folder.
+    t.run_ok(&[
+        "export",
+        "pets.yaml",
+        "--format",
+        "cloudformation",
+        "-o",
+        "cf/stack.json",
+        "--code-dir",
+        "build/code",
+        "--runtime",
+        "python3.13",
+    ]);
+    let stack: Value =
+        serde_json::from_str(&std::fs::read_to_string(t.path("cf/stack.json")).unwrap()).unwrap();
+    assert_eq!(
+        stack["Resources"]["FnListPets"]["Properties"]["Code"],
+        "../build/code/listPets.zip"
+    );
+    let zip = std::fs::read(t.path("build/code/listPets.zip")).unwrap();
+    assert_eq!(&zip[..2], b"PK");
+}
+
+#[test]
+fn export_of_a_refused_definition_writes_nothing() {
+    let t = TestCommand::new();
+    t.write(
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths:\n  /a/{x}:\n    get:\n      operationId: a\n      parameters: [{name: x, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /a/{y}/b:\n    get:\n      operationId: b\n      parameters: [{name: y, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+    );
+    let out = t.run(&["export", "bad.yaml", "--format", "sam", "-o", "out/t.yaml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!t.path("out").exists());
+
+    // A body too large for the template without a pinned account: a clear error, no file.
+    t.write("huge.yaml", &many_operations(40, 40_000));
+    let out = t.run(&["export", "huge.yaml", "--format", "sam", "-o", "out/t.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("account_id") && err.contains("1048576"),
+        "{err}"
+    );
+    assert!(!t.path("out").exists());
+}
+
+/// Runs cfn-lint (path in `LAMBDA_SYNC_CFN_LINT`, set by `scripts/with-cfn-lint.sh`) on
+/// templates. W3002 ("may only work with the package command") is expected: local code,
+/// body and nested-template paths are what `aws cloudformation package` uploads.
+#[track_caller]
+fn cfn_lint(lint: &Path, dir: &Path, templates: &[PathBuf]) {
+    let out = Command::new(lint)
+        .args(["--ignore-checks", "W3002", "--"])
+        .args(templates)
+        .current_dir(dir)
+        .output()
+        .expect("cfn-lint runs");
+    assert!(
+        out.status.success(),
+        "cfn-lint found problems in {templates:?}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn exported_templates_pass_cfn_lint() {
+    let Some(lint) = std::env::var_os("LAMBDA_SYNC_CFN_LINT") else {
+        return;
+    };
+    let lint = PathBuf::from(lint);
+    assert!(
+        lint.is_file(),
+        "LAMBDA_SYNC_CFN_LINT is set but {} does not exist: run scripts/with-cfn-lint.sh",
+        lint.display()
+    );
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETSTORE);
+    t.write("many.yaml", &many_operations(300, 10));
+    t.write("large.yaml", &many_operations(60, 2000));
+    t.write("huge.yaml", &many_operations(40, 40_000));
+    let cases: &[(&str, &[&str])] = &[
+        ("pets.yaml", &[]),
+        ("pets.yaml", &["--basepath", "prepend", "--stage", "v1"]),
+        (
+            "pets.yaml",
+            &[
+                "--execution-role",
+                "arn:aws:iam::111122223333:role/pets",
+                "--runtime",
+                "python3.13",
+            ],
+        ),
+        ("many.yaml", &[]),
+        ("large.yaml", &[]),
+        (
+            "huge.yaml",
+            &["--region", "eu-west-1", "--account", "111122223333"],
+        ),
+    ];
+    let mut all = Vec::new();
+    for (i, (spec, extra)) in cases.iter().enumerate() {
+        for format in ["sam", "cloudformation"] {
+            let dir = format!("{format}-{i}");
+            let template = format!("{dir}/template.json");
+            let mut args = vec!["export", spec, "--format", format, "-o", &template];
+            args.extend_from_slice(extra);
+            t.run_ok(&args);
+            let mut templates: Vec<PathBuf> = std::fs::read_dir(t.path(&dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .filter(|p| !p.to_string_lossy().ends_with("-api.json"))
+                .collect();
+            templates.sort();
+            // What CloudFormation lints after AWS::Include: the body inserted in place.
+            let include = t.path(&format!("{dir}/template-api.json"));
+            let mut main: Value =
+                serde_json::from_str(&std::fs::read_to_string(t.path(&template)).unwrap()).unwrap();
+            let mut included = false;
+            let props = &mut main["Resources"]["Api"]["Properties"];
+            for key in ["Body", "DefinitionBody"] {
+                if props
+                    .get(key)
+                    .and_then(|b| b.get("Fn::Transform"))
+                    .is_some()
+                {
+                    props[key] =
+                        serde_json::from_str(&std::fs::read_to_string(&include).unwrap()).unwrap();
+                    included = true;
+                }
+            }
+            if included {
+                let processed = t.path(&format!("{dir}/processed.json"));
+                std::fs::write(&processed, serde_json::to_vec(&main).unwrap()).unwrap();
+                templates.push(processed);
+            }
+            all.extend(templates);
+        }
+    }
+    // One run (cfn-lint takes seconds to start); the paths are absolute.
+    cfn_lint(&lint, t.dir.path(), &all);
+}

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod write_back;
+mod export;
 
 const PETS: &str = r##"
 openapi: 3.0.3
