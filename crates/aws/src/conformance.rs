@@ -1055,6 +1055,8 @@ pub async fn policy_limits(lambda: &dyn Lambda, target: &Target) -> Outcome {
     } else {
         Outcome::not_supported(differences.join("; "))
     }
+}
+
 /// An OpenAPI 3.0 body with `n` top-level resources (`/r1` ... `/rn`), one method each.
 fn many_resources(title: &str, n: usize) -> Vec<u8> {
     let paths: serde_json::Map<String, serde_json::Value> = (1..=n)

@@ -87,7 +87,3 @@ pub const MAX_TEMPLATE_RESOURCES: usize = 500;
 /// (A-Za-z0-9) and unique within the template"; "Resource name: 255 characters"
 /// (CloudFormation quotas and the Resources section reference).
 pub const MAX_LOGICAL_ID_CHARS: usize = 255;
-
-/// The largest resource-based policy of a Lambda function: "Function resource-based policy:
-/// 20 KB" (Lambda quotas, not adjustable). Each `AddPermission` statement counts towards it.
-pub const MAX_FUNCTION_POLICY_BYTES: usize = 20 * 1024;

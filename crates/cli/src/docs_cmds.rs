@@ -175,7 +175,7 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
         lambda_sync_spec::to_text(&value, format)?.into_bytes()
     };
     if args.output == Path::new("-") {
-        std::io::stdout().lock().write_all(&bytes)?;
+        crate::output::out_bytes(&bytes);
     } else {
         lambda_sync_spec::write_atomic(&args.output, &bytes)
             .with_context(|| format!("writing {}", args.output.display()))?;

@@ -123,7 +123,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         Err(lambda_sync::Error::Definition { diagnostics }) => {
             let mut diagnostics = diagnostics;
             doc.locate(&mut diagnostics);
-            print_diagnostics(&args.spec, &diagnostics, OutputFormat::Text)?;
+            print_diagnostics(&args.spec, &diagnostics, OutputFormat::Text);
             eprintln!("{}: nothing was written", args.spec.display());
             return Ok(EXIT_FINDINGS);
         }

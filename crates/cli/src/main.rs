@@ -91,7 +91,7 @@ impl Command {
             Command::Plan(a) | Command::Push(a) | Command::Watch { args: a, .. } => a.format,
             Command::Invoke(a) => a.sync.format,
             Command::Serve(a) => a.sync.format,
-            Command::Compat(_) | Command::Render(_) | Command::Stubs(_) => {
+            Command::Compat(_) | Command::Render(_) | Command::Stubs(_) | Command::Export(_) => {
                 output::OutputFormat::Text
             }
         }

@@ -82,6 +82,7 @@ pub enum Error {
         count: usize,
         /// The configured quota.
         quota: usize,
+    },
     /// The desired state cannot be exported as a template (a CloudFormation limit, or a
     /// definition CloudFormation would misread); the message says how to fix it.
     #[error("export: {message}")]

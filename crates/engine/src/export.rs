@@ -247,7 +247,7 @@ pub fn export(prepared: &Prepared, settings: &Settings, options: &ExportOptions)
                 logical: format!(
                     "Perm{}{}",
                     &ids[&p.function][2..],
-                    hex8(p.statement_id.as_bytes())
+                    hex8(p.permission.statement_id.as_bytes())
                 ),
                 path: source_path(&p.method, &resource_path(&base, &p.path)),
             });

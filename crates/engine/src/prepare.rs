@@ -51,7 +51,7 @@ pub struct DesiredPermission {
     /// places it).
     pub resource_path: String,
     #[serde(skip)]
-    permission: InvokePermission,
+    pub(crate) permission: InvokePermission,
 }
 
 impl DesiredPermission {
@@ -203,7 +203,6 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
             quota: settings.quotas.resources_per_api,
         });
     }
-    drop(body_value);
 
     let runtime = lambda_sync_stubs::runtime(&settings.runtime).ok_or_else(|| Error::Config {
         key: "runtime".into(),
