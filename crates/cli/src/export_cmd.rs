@@ -1,8 +1,8 @@
 //! `lambda-sync export`: the synced API as a CloudFormation or SAM template.
 
+use crate::exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK};
 use crate::output::{OutputFormat, print_diagnostics};
 use crate::sync::load_spec;
-use crate::exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK};
 use anyhow::Context;
 use lambda_sync::aws::BasePathMode;
 use lambda_sync::integration::IntegrationType;

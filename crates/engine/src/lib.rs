@@ -46,10 +46,10 @@
 mod apply;
 mod config;
 mod error;
+mod export;
 #[doc(hidden)]
 pub mod fault;
 mod journal;
-mod export;
 mod limiter;
 mod plan;
 mod prepare;
@@ -62,11 +62,11 @@ pub use config::{
     Settings, Target, role_account, valid_region,
 };
 pub use error::{Error, Result};
-pub use journal::{ImportIntent, Journal};
 pub use export::{
     BodyPlacement, DEFAULT_EXPORT_STAGE, Export, ExportFile, ExportFileKind, ExportFormat,
     ExportOptions, export, logical_ids as export_logical_ids,
 };
+pub use journal::{ImportIntent, Journal};
 pub use limiter::{Limiter, RateClass};
 pub use plan::{
     AddPermissionStep, ApiAction, ApiId, ApiScoped, ApiStep, CreateFunctionStep, DeployStep,

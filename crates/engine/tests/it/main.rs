@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-mod write_back;
 mod export;
+mod write_back;
 
 const PETS: &str = r##"
 openapi: 3.0.3
