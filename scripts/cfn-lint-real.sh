@@ -18,9 +18,6 @@ cd "$root"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
 api="${LAMBDA_SYNC_REALSPECS:-}"
-if [[ -z "$api" && -d /work/realspecs/dir/package/api ]]; then
-    api=/work/realspecs/dir/package/api
-fi
 if [[ -z "$api" ]]; then
     api="$target_dir/realspecs/package/api"
     if [[ ! -d "$api" ]]; then
