@@ -514,6 +514,8 @@ fn closed_stdout_ends_quietly() {
         ));
     }
     t.write("big.yaml", &big);
+    // 3,001 resources: the quota raised as a user would, so that `render` writes the body.
+    t.write("lambda-sync.toml", "[quotas]\nresources_per_api = 5000\n");
     for args in [
         &["check", "many.yaml"][..],
         &["check", "many.yaml", "--format", "json"][..],

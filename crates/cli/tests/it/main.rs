@@ -1107,7 +1107,7 @@ fn many_operations(n: usize, pad: usize) -> String {
     let text = "x".repeat(pad);
     for i in 0..n {
         s.push_str(&format!(
-            "  /items{i}/{{id}}:\n    get:\n      operationId: getItem{i}\n      description: {text}\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok}}}}\n"
+            "  /items{i}/{{id}}:\n    get:\n      operationId: getItem{i}\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string, pattern: '{text}'}}}}]\n      responses: {{'200': {{description: ok}}}}\n"
         ));
     }
     s
@@ -1192,6 +1192,8 @@ fn export_of_a_refused_definition_writes_nothing() {
         "bad.yaml",
         "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths:\n  /a/{x}:\n    get:\n      operationId: a\n      parameters: [{name: x, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /a/{y}/b:\n    get:\n      operationId: b\n      parameters: [{name: y, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
     );
+    // Two names for one path variable position: repaired by default, refused in strict mode.
+    t.write("lambda-sync.toml", "strict = true\n");
     let out = t.run(&["export", "bad.yaml", "--format", "sam", "-o", "out/t.yaml"]);
     assert_eq!(
         out.status.code(),
@@ -1248,6 +1250,8 @@ fn exported_templates_pass_cfn_lint() {
     t.write("many.yaml", &many_operations(300, 10));
     t.write("large.yaml", &many_operations(60, 2000));
     t.write("huge.yaml", &many_operations(40, 40_000));
+    // 300 operations need 601 resources: the quota raised as a user would.
+    t.write("lambda-sync.toml", "[quotas]\nresources_per_api = 1000\n");
     let cases: &[(&str, &[&str])] = &[
         ("pets.yaml", &[]),
         ("pets.yaml", &["--basepath", "prepend", "--stage", "v1"]),

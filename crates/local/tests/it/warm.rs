@@ -211,6 +211,7 @@ async fn node_es_modules_keep_state_too() {
         ))
         .await
         .unwrap();
+        allow(&aws, "warm").await;
         let (api, _cache) = local(&aws, &api_id).await;
         for expected in ["1", "2", "3"] {
             let r = api.invoke(call(&[])).await.unwrap();
