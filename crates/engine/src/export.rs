@@ -21,7 +21,7 @@
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::prepare::{DesiredFunction, Prepared, bind_options};
-use lambda_sync_aws::{BasePathMode, limits};
+use lambda_sync_aws::{BasePathMode, EndpointType, limits};
 use lambda_sync_spec::Format;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -468,6 +468,13 @@ pub fn export(prepared: &Prepared, settings: &Settings, options: &ExportOptions)
             props.insert("StageName".into(), json!(stage));
             props.insert(api_body.0.into(), api_body.1);
             props.insert("FailOnWarnings".into(), json!(settings.fail_on_warnings));
+            // EDGE is AWS's default and is left unsaid, as push leaves it.
+            if settings.endpoint_type != EndpointType::Edge {
+                props.insert(
+                    "EndpointConfiguration".into(),
+                    json!({"Type": settings.endpoint_type.as_str()}),
+                );
+            }
             resources.insert(
                 API_ID.into(),
                 json!({"Type": "AWS::Serverless::Api", "Properties": props}),
@@ -481,6 +488,12 @@ pub fn export(prepared: &Prepared, settings: &Settings, options: &ExportOptions)
                 props.insert(
                     "Parameters".into(),
                     json!({"basepath": settings.basepath.as_str()}),
+                );
+            }
+            if settings.endpoint_type != EndpointType::Edge {
+                props.insert(
+                    "EndpointConfiguration".into(),
+                    json!({"Types": [settings.endpoint_type.as_str()]}),
                 );
             }
             resources.insert(

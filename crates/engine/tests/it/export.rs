@@ -5,7 +5,7 @@ use lambda_sync::{
     BodyPlacement, Config, Error, Export, ExportFileKind, ExportFormat, ExportOptions, Target,
     export, prepare,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 const PETSTORE: &str = include_str!("../fixtures/petstore.yaml");
@@ -426,4 +426,29 @@ fn a_key_cloudformation_would_evaluate_is_refused() {
         message.contains("/properties") && message.contains("Ref"),
         "{message}"
     );
+}
+
+#[test]
+fn the_endpoint_type_is_exported_unless_it_is_aws_default() {
+    for (format, key, want) in [
+        (ExportFormat::Sam, "Type", json!("REGIONAL")),
+        (ExportFormat::CloudFormation, "Types", json!(["REGIONAL"])),
+    ] {
+        let regional = Config {
+            endpoint_type: lambda_sync::aws::EndpointType::Regional,
+            ..Config::default()
+        };
+        let t = parse(ok(PETSTORE, regional, &ExportOptions::new(format)).template());
+        assert_eq!(
+            t["Resources"]["Api"]["Properties"]["EndpointConfiguration"][key],
+            want
+        );
+        // EDGE is AWS's default: left unsaid, as push leaves it.
+        let t = parse(ok(PETSTORE, Config::default(), &ExportOptions::new(format)).template());
+        assert!(
+            t["Resources"]["Api"]["Properties"]
+                .get("EndpointConfiguration")
+                .is_none()
+        );
+    }
 }
