@@ -32,6 +32,10 @@ bin="$target_dir/debug/lambda-sync"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
+# These definitions need more than API Gateway's default 300 resources: the quota raised as a
+# user would once Service Quotas grants it.
+printf '[quotas]\nresources_per_api = 2000\n' >"$out/lambda-sync.toml"
+
 templates=()
 export_one() {
     local name="$1" file="$2"; shift 2
@@ -39,7 +43,8 @@ export_one() {
         local dir="$out/$name-$format"
         mkdir -p "$dir"
         echo "export $name ($format)"
-        "$bin" export "$api/$file" --format "$format" -o "$dir/template.yaml" "$@" 2>&1 | tail -n 1
+        "$bin" export "$api/$file" --config "$out/lambda-sync.toml" --format "$format" \
+            -o "$dir/template.yaml" "$@" 2>&1 | tail -n 1
         for t in "$dir"/template.yaml "$dir"/template-functions-*.yaml; do
             if [[ -f "$t" ]]; then templates+=("$t"); fi
         done
