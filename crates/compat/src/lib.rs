@@ -78,6 +78,7 @@ mod walk;
 mod wrap;
 
 pub use error::{Error, Result};
+pub use lambda_sync_spec::base_path_segments;
 pub use lint::lint;
 pub use options::CompatOptions;
 pub use repair::{
@@ -86,6 +87,6 @@ pub use repair::{
 };
 pub use report::{Change, ChangeAction, Transformed};
 pub use rules::{Rule, blocks_push, rule, rules, rules_markdown, validate_rule_ids};
-pub use slim::{base_path_segments, largest_parts, resource_paths, slim};
+pub use slim::{largest_parts, resource_paths, slim};
 pub use transform::transform;
 pub use wrap::{WRAPPER, restore};

@@ -483,54 +483,6 @@ pub fn largest_parts(body: &Value, n: usize) -> Vec<(String, usize)> {
     parts
 }
 
-/// The definition's base path as segments: `basePath` (2.0) or the path of `servers[0].url`
-/// with its variables replaced by their defaults (3.0), as API Gateway reads it for the
-/// `prepend` and `split` basepath modes.
-pub fn base_path_segments(document: &Value) -> Vec<String> {
-    let raw = if document.get("swagger").is_some() {
-        document
-            .get("basePath")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    } else {
-        let Some(server) = document.pointer("/servers/0") else {
-            return Vec::new();
-        };
-        let mut url = server
-            .get("url")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        if let Some(vars) = server.get("variables").and_then(Value::as_object) {
-            for (name, var) in vars {
-                let default = match var.get("default") {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(other) => other.to_string(),
-                    None => String::new(),
-                };
-                url = url.replace(&format!("{{{name}}}"), &default);
-            }
-        }
-        match url.find("://") {
-            Some(i) => {
-                let rest = &url[i + 3..];
-                rest.find('/')
-                    .map(|j| rest[j..].to_string())
-                    .unwrap_or_default()
-            }
-            None => url,
-        }
-    };
-    raw.split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// Every resource API Gateway creates for the document's paths under `prefix` (the base path
 /// segments the basepath mode puts in front): the root `/`, each path and each of its prefixes,
 /// counted once. Its length is what the "Resources per API" quota limits.

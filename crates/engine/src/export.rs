@@ -836,45 +836,10 @@ fn intrinsic_lookalike(value: &Value, pointer: String) -> Option<String> {
 /// base path is `basePath` (2.0) or the path of `servers[0].url` with its variables at their
 /// defaults (3.0), as the importer reads it.
 fn base_path_segments(body: &Value, mode: BasePathMode) -> Vec<String> {
-    if mode == BasePathMode::Ignore {
-        return Vec::new();
-    }
-    let raw = if let Some(bp) = body.get("basePath").and_then(Value::as_str) {
-        bp.to_string()
-    } else if let Some(server) = body.pointer("/servers/0") {
-        let mut url = server
-            .get("url")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        if let Some(vars) = server.get("variables").and_then(Value::as_object) {
-            for (name, var) in vars {
-                let default = match var.get("default") {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(other) => other.to_string(),
-                    None => String::new(),
-                };
-                url = url.replace(&format!("{{{name}}}"), &default);
-            }
-        }
-        match url.find("://") {
-            Some(i) => {
-                let rest = &url[i + 3..];
-                rest.find('/')
-                    .map(|j| rest[j..].to_string())
-                    .unwrap_or_default()
-            }
-            None => url,
-        }
-    } else {
-        String::new()
+    let mut segments = match mode {
+        BasePathMode::Ignore => return Vec::new(),
+        _ => lambda_sync_spec::base_path_segments(body),
     };
-    let raw = raw.split(['?', '#']).next().unwrap_or_default();
-    let mut segments: Vec<String> = raw
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
     if mode == BasePathMode::Split && !segments.is_empty() {
         segments.remove(0);
     }

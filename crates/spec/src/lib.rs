@@ -41,6 +41,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod base_path;
 mod bundle;
 mod checks;
 mod diagnostic;
@@ -56,6 +57,7 @@ mod position;
 mod refs;
 mod views;
 
+pub use base_path::base_path_segments;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::{Document, Format, SpecVersion, to_text, write_atomic};
 pub use edit::{Edited, TextEdit, WriteBack, edit_text, write_back};

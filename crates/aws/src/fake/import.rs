@@ -95,49 +95,6 @@ fn join(segments: &[String]) -> String {
     }
 }
 
-/// The definition's base path as segments: `basePath` (2.0) or the path of `servers[0].url`
-/// with its variables resolved from their defaults (3.0).
-fn base_path(doc: &Value, version: Version) -> Vec<String> {
-    let raw = match version {
-        Version::Swagger2 => doc
-            .get("basePath")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        Version::OpenApi3 => {
-            let Some(server) = doc.pointer("/servers/0") else {
-                return Vec::new();
-            };
-            let mut url = server
-                .get("url")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            if let Some(vars) = server.get("variables").and_then(Value::as_object) {
-                for (name, var) in vars {
-                    let default = match var.get("default") {
-                        Some(Value::String(s)) => s.clone(),
-                        Some(other) => other.to_string(),
-                        None => String::new(),
-                    };
-                    url = url.replace(&format!("{{{name}}}"), &default);
-                }
-            }
-            match url.find("://") {
-                Some(i) => {
-                    let rest = &url[i + 3..];
-                    rest.find('/')
-                        .map(|j| rest[j..].to_string())
-                        .unwrap_or_default()
-                }
-                None => url,
-            }
-        }
-    };
-    let without_query = raw.split(['?', '#']).next().unwrap_or_default();
-    segments(without_query)
-}
-
 /// The path API Gateway gives the resource of `path` when `definition` is imported with the
 /// base path mode `basepath`: `ignore` drops the base path, `prepend` puts it in front, `split`
 /// puts all but its first segment in front. The base path is `basePath` (Swagger 2.0) or the
@@ -151,10 +108,7 @@ fn base_path(doc: &Value, version: Version) -> Vec<String> {
 /// assert_eq!(resource_path(&doc, BasePathMode::Split, "/pet/{petId}"), "/beta/pet/{petId}");
 /// ```
 pub fn resource_path(definition: &Value, basepath: BasePathMode, path: &str) -> String {
-    let base = match version_of(definition) {
-        Ok(version) => base_path(definition, version),
-        Err(_) => Vec::new(),
-    };
+    let base = lambda_sync_spec::base_path_segments(definition);
     let mut full: Vec<String> = match basepath {
         BasePathMode::Ignore => Vec::new(),
         BasePathMode::Prepend => base,
@@ -448,7 +402,7 @@ pub(crate) fn parse(body: &[u8], basepath: BasePathMode) -> Result<ParsedApi> {
     let description = text("description");
     let version_text = text("version");
 
-    let base = base_path(&doc, version);
+    let base = lambda_sync_spec::base_path_segments(&doc);
     let prefix: &[String] = match basepath {
         BasePathMode::Ignore => &[],
         BasePathMode::Prepend => &base,
