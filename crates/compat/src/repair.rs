@@ -420,19 +420,25 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
             }
         }
     }
-    let canonical: HashMap<String, String> = positions
-        .into_iter()
-        .filter_map(|(pos, names)| {
-            // Greedy variables are never renamed (nor renamed to).
-            let best = names
-                .iter()
-                .filter(|(n, _)| !n.ends_with('+'))
-                .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
-                .map(|(n, _)| n.clone())?;
-            Some((pos, best))
-        })
-        .collect();
-
+    // Names used deeper in the paths through each position: a name chosen here must not be one
+    // of them when another name will do, or a path would hold one variable twice.
+    let mut deeper: HashMap<String, HashSet<&str>> = HashMap::new();
+    for info in &infos {
+        let vars: Vec<(usize, &str)> = info
+            .segs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s {
+                Seg::Var { name, .. } => Some((i, name.as_str())),
+                Seg::Text(_) => None,
+            })
+            .collect();
+        for (k, (i, _)) in vars.iter().enumerate() {
+            let set = deeper.entry(position_of(&info.segs, *i)).or_default();
+            set.extend(vars[k + 1..].iter().map(|(_, n)| *n));
+        }
+    }
+    let canonical = canonical_names(positions, &deeper);
     // 3. New keys; collisions.
     let existing: HashSet<&str> = paths.keys().map(String::as_str).collect();
     let mut taken: HashMap<String, &str> = HashMap::new();
@@ -605,7 +611,7 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
             say(
                 "path-variable-conflict",
                 format!(
-                    "API Gateway allows one variable name per position of the resource tree; compat renames {} in `{}` (the name most paths use there) and in its path parameters; the function still receives `{}` by its own name",
+                    "API Gateway allows one variable name per position of the resource tree; compat renames {} in `{}` (the name chosen for that position: the most used one that no other variable of the same paths has) and in its path parameters; the function still receives `{}` by its own name",
                     list.join(", "),
                     t.key,
                     t.vars
@@ -797,6 +803,63 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
         plan.edits.clear();
     }
     plan
+}
+
+/// One variable name per position of the resource tree, chosen from the shallowest position
+/// down: never a name an enclosing position already took (a path cannot hold one variable twice);
+/// preferably not a name that deeper variables of the same paths use; then the most used, ties by
+/// document order. When every name at a position is taken above it, a fresh one (`id_2`).
+/// Greedy variables are never renamed (nor renamed to).
+fn canonical_names(
+    positions: HashMap<String, HashMap<String, (usize, usize)>>,
+    deeper: &HashMap<String, HashSet<&str>>,
+) -> HashMap<String, String> {
+    let mut order: Vec<(String, HashMap<String, (usize, usize)>)> = positions.into_iter().collect();
+    order.sort_by(|a, b| {
+        let depth = |p: &str| p.matches('/').count();
+        depth(&a.0).cmp(&depth(&b.0)).then_with(|| a.0.cmp(&b.0))
+    });
+    let mut canonical: HashMap<String, String> = HashMap::new();
+    for (pos, names) in order {
+        // A position is the path up to its variable (`/fees/{}/refunds` for the refund's); the
+        // variables above it sit at the prefixes that a `{}` segment ends.
+        let mut above: HashSet<&str> = HashSet::new();
+        let mut prefix = String::new();
+        for seg in pos.split('/').skip(1) {
+            if seg == "{}"
+                && let Some(c) = canonical.get(&prefix)
+            {
+                above.insert(c.as_str());
+            }
+            prefix.push('/');
+            prefix.push_str(seg);
+        }
+        let below = deeper.get(&pos);
+        let rank = |(n, (count, first)): (&String, &(usize, usize))| {
+            let clash = below.is_some_and(|b| b.contains(n.as_str()));
+            (!clash, *count, std::cmp::Reverse(*first))
+        };
+        let usable = names.iter().filter(|(n, _)| !n.ends_with('+'));
+        let best = usable
+            .clone()
+            .filter(|(n, _)| !above.contains(n.as_str()))
+            .max_by_key(|e| rank(*e))
+            .map(|(n, _)| n.clone());
+        let best = match best {
+            Some(n) => n,
+            None => {
+                let Some(base) = usable.max_by_key(|e| rank(*e)).map(|(n, _)| n.clone()) else {
+                    continue;
+                };
+                (2..)
+                    .map(|k| format!("{base}_{k}"))
+                    .find(|n| !above.contains(n.as_str()) && !names.contains_key(n))
+                    .unwrap_or(base)
+            }
+        };
+        canonical.insert(pos, best);
+    }
+    canonical
 }
 
 /// Renames path keys in place (order kept).
