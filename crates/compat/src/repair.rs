@@ -18,11 +18,13 @@
 
 use crate::options::CompatOptions;
 use crate::report::ChangeAction;
-use crate::wrap::{ORIGINAL_PATH, ObjEdit, WRAPPER};
+use crate::wrap::{ADDED, MERGED_FROM, ORIGINAL_PATH, ObjEdit, WRAPPER};
 use lambda_sync_spec::{Document, pointer};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+const ANY_METHOD: &str = "x-amazon-apigateway-any-method";
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -345,8 +347,26 @@ pub(crate) struct Plan {
     pub renames: Vec<(String, String)>,
     /// Path keys left out (moved under the wrapper of `paths`).
     pub left_out: Vec<String>,
+    /// Operations of left-out path items whose method is free on the path they collide with:
+    /// a copy goes there.
+    pub merges: Vec<Merge>,
     /// Object edits at pointers of the input.
     pub edits: Vec<(String, ObjEdit)>,
+}
+
+/// An operation of a left-out path item copied into the path item that took its repaired path
+/// (its method was free there).
+#[derive(Debug, Clone)]
+pub(crate) struct Merge {
+    /// The path key as the definition writes it.
+    pub source: String,
+    /// The key of the path item it joins (after renames).
+    pub target: String,
+    /// `get`, `post`, ...
+    pub method: String,
+    /// Path parameter name → its new name, or `None` when it moves under the copy's wrapper
+    /// (the second and later variables of a mixed segment).
+    pub params: HashMap<String, Option<String>>,
 }
 
 struct PathInfo<'a> {
@@ -396,7 +416,7 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
 
     // 2. One name per position: the most used, ties by document order.
     //    position → name → (count, first index)
-    let mut positions: HashMap<String, HashMap<String, (usize, usize)>> = HashMap::new();
+    let mut positions: HashMap<String, NameUses> = HashMap::new();
     let position_of = |segs: &[Seg], upto: usize| -> String {
         let mut p = String::new();
         for s in &segs[..upto] {
@@ -453,6 +473,8 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
         key: &'a str,
     }
     let mut targets: Vec<Target<'_>> = Vec::new();
+    // Methods of the path items at each new key (filled when a left-out item collides there).
+    let mut target_methods: HashMap<String, HashSet<String>> = HashMap::new();
     for (idx, info) in infos.iter().enumerate() {
         let mut new = String::new();
         let mut vars = Vec::new();
@@ -526,8 +548,61 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
             }
             plan.handled.insert(t.key.to_string());
             plan.left_out.push(t.key.to_string());
+            // Methods free on the path item that took the key move there (a copy; the original
+            // stays under the wrapper of `paths`); the others are left out.
+            let holder = taken.get(t.new.as_str()).copied();
+            let on_target: &mut HashSet<String> =
+                target_methods.entry(t.new.clone()).or_insert_with(|| {
+                    match holder.and_then(|k| paths.get(k)).and_then(Value::as_object) {
+                        Some(item) if item.contains_key(ANY_METHOD) => {
+                            METHODS.iter().map(|m| m.to_string()).collect()
+                        }
+                        Some(item) => item
+                            .keys()
+                            .filter(|k| METHODS.contains(&k.as_str()))
+                            .cloned()
+                            .collect(),
+                        // An unrepaired key, or one renamed away: nothing moves there.
+                        None => METHODS.iter().map(|m| m.to_string()).collect(),
+                    }
+                });
+            let rule = if info.fragment.is_some() {
+                "path-fragment"
+            } else if info.trailing {
+                "trailing-slash"
+            } else if t.mixed {
+                "mixed-path-segment"
+            } else {
+                "path-variable-conflict"
+            };
             if let Some(Value::Object(item)) = paths.get(t.key) {
                 for m in item.keys().filter(|k| METHODS.contains(&k.as_str())) {
+                    if m != "trace" && on_target.insert(m.clone()) {
+                        plan.merges.push(Merge {
+                            source: t.key.to_string(),
+                            target: t.new.clone(),
+                            method: m.clone(),
+                            params: param_plan(&t.vars),
+                        });
+                        plan.findings.push(RepairFinding {
+                            rule,
+                            pointer: pointer::push(&p, m),
+                            message: format!(
+                                "API Gateway cannot create a resource for path `{}`; compat pushes {} `{}` as {} `{}`, next to the operations of `{other}` (the path item is kept under `paths.{WRAPPER}`; the function still receives the definition's own names)",
+                                t.key,
+                                m.to_ascii_uppercase(),
+                                t.key,
+                                m.to_ascii_uppercase(),
+                                t.new,
+                            ),
+                            after: pointer::push(&pointer::push("/paths", &t.new), m),
+                            action: ChangeAction::Renamed {
+                                from: t.key.to_string(),
+                                to: t.new.clone(),
+                            },
+                        });
+                        continue;
+                    }
                     plan.findings.push(RepairFinding {
                         rule: "indistinguishable-operation",
                         pointer: pointer::push(&p, m),
@@ -632,31 +707,7 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
             },
         ));
         // name → (new name, wrap?)
-        let mut param_plan: HashMap<&str, Option<&str>> = HashMap::new();
-        for (n, c, parts) in &t.vars {
-            match parts {
-                None => {
-                    if n != c {
-                        param_plan.insert(n, Some(c));
-                    }
-                }
-                Some(parts) => {
-                    let mut first = true;
-                    for part in parts {
-                        if let SegmentPart::Variable(v) = part {
-                            if first {
-                                if v != c {
-                                    param_plan.insert(v, Some(c));
-                                }
-                                first = false;
-                            } else {
-                                param_plan.insert(v, None);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let param_plan = param_plan(&t.vars);
         if !param_plan.is_empty()
             && let Some(Value::Object(item)) = paths.get(t.key)
         {
@@ -685,7 +736,7 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
                         continue;
                     };
                     let at = format!("{holder}/parameters/{i}");
-                    match param_plan.get(name) {
+                    match param_plan.get(name).map(Option::as_ref) {
                         Some(Some(new)) => {
                             let edit = if entry.get("$ref").is_some() {
                                 // A shared parameter may be used at another position under its
@@ -800,10 +851,47 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
         // Nothing is changed: every finding is an error the user fixes.
         plan.renames.clear();
         plan.left_out.clear();
+        plan.merges.clear();
         plan.edits.clear();
     }
     plan
 }
+
+/// Path parameter name → its new name, or `None` when it moves under the wrapper (the second and
+/// later variables of a mixed segment), from `(original name, canonical, mixed parts)`.
+fn param_plan(
+    vars: &[(String, String, Option<Vec<SegmentPart>>)],
+) -> HashMap<String, Option<String>> {
+    let mut out = HashMap::new();
+    for (n, c, parts) in vars {
+        match parts {
+            None => {
+                if n != c {
+                    out.insert(n.clone(), Some(c.clone()));
+                }
+            }
+            Some(parts) => {
+                let mut first = true;
+                for part in parts {
+                    if let SegmentPart::Variable(v) = part {
+                        if first {
+                            if v != c {
+                                out.insert(v.clone(), Some(c.clone()));
+                            }
+                            first = false;
+                        } else {
+                            out.insert(v.clone(), None);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Name → (how many paths use it at a position, the first path's index).
+type NameUses = HashMap<String, (usize, usize)>;
 
 /// One variable name per position of the resource tree, chosen from the shallowest position
 /// down: never a name an enclosing position already took (a path cannot hold one variable twice);
@@ -811,10 +899,10 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
 /// document order. When every name at a position is taken above it, a fresh one (`id_2`).
 /// Greedy variables are never renamed (nor renamed to).
 fn canonical_names(
-    positions: HashMap<String, HashMap<String, (usize, usize)>>,
+    positions: HashMap<String, NameUses>,
     deeper: &HashMap<String, HashSet<&str>>,
 ) -> HashMap<String, String> {
-    let mut order: Vec<(String, HashMap<String, (usize, usize)>)> = positions.into_iter().collect();
+    let mut order: Vec<(String, NameUses)> = positions.into_iter().collect();
     order.sort_by(|a, b| {
         let depth = |p: &str| p.matches('/').count();
         depth(&a.0).cmp(&depth(&b.0)).then_with(|| a.0.cmp(&b.0))
@@ -880,6 +968,130 @@ pub(crate) fn rename_paths(paths: &mut Map<String, Value>, renames: &[(String, S
     }
 }
 
+/// Copies each merged operation (already transformed, under the wrapper of `paths`) into the
+/// path item that took its repaired path: the path item's parameters it did not override join
+/// its own, path parameters get their new names (a `$ref` one is inlined under it), and the ones
+/// API Gateway cannot take (refused names, the later variables of a mixed segment) move under
+/// the copy's wrapper. The target lists the method in `x-added` (restore drops the copy) and its
+/// source in `x-merged-from`.
+pub(crate) fn apply_merges(root: &mut Value, merges: &[Merge]) {
+    for merge in merges {
+        let Some(copy) = merged_copy(root, merge) else {
+            continue;
+        };
+        let Some(Value::Object(item)) = root
+            .get_mut("paths")
+            .and_then(|p| p.get_mut(merge.target.as_str()))
+        else {
+            continue;
+        };
+        if item.contains_key(&merge.method)
+            || matches!(item.get(WRAPPER), Some(w) if !w.is_object())
+        {
+            continue;
+        }
+        item.insert(merge.method.clone(), copy);
+        let Value::Object(w) = item
+            .entry(WRAPPER.to_string())
+            .or_insert_with(|| Value::Object(Map::new()))
+        else {
+            continue;
+        };
+        let added = w
+            .entry(ADDED.to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(a) = added {
+            a.push(json!(merge.method));
+        }
+        let from = w
+            .entry(MERGED_FROM.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(f) = from {
+            f.insert(merge.method.clone(), json!(merge.source));
+        }
+    }
+}
+
+fn resolve<'a>(root: &'a Value, v: &'a Value) -> &'a Value {
+    let mut cur = v;
+    for _ in 0..16 {
+        match cur
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| root.pointer(p))
+        {
+            Some(next) => cur = next,
+            None => break,
+        }
+    }
+    cur
+}
+
+fn merged_copy(root: &Value, merge: &Merge) -> Option<Value> {
+    let item = root
+        .get("paths")?
+        .get(WRAPPER)?
+        .get(merge.source.as_str())?;
+    let mut op = item.get(merge.method.as_str())?.as_object()?.clone();
+    let key = |p: &Value| {
+        let r = resolve(root, p);
+        (
+            r.get("name").and_then(Value::as_str).map(str::to_string),
+            r.get("in").and_then(Value::as_str).map(str::to_string),
+        )
+    };
+    let mut params: Vec<Value> = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let had_params = op.contains_key("parameters");
+    if let Some(Value::Array(shared)) = item.get("parameters") {
+        let own: Vec<_> = params.iter().map(key).collect();
+        params.extend(shared.iter().filter(|p| !own.contains(&key(p))).cloned());
+    }
+    let mut kept = Vec::with_capacity(params.len());
+    let mut aside = Vec::new();
+    for p in params {
+        let r = resolve(root, &p);
+        let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+        match r.get("in").and_then(Value::as_str).unwrap_or("") {
+            "path" => match merge.params.get(name) {
+                Some(Some(new)) => {
+                    let mut inlined = r.clone();
+                    if let Value::Object(o) = &mut inlined {
+                        o.remove(WRAPPER);
+                        o.insert("name".to_string(), json!(new));
+                    }
+                    kept.push(inlined);
+                }
+                Some(None) => aside.push(p),
+                None => kept.push(p),
+            },
+            "query" | "header" if !param_name_ok(name) => aside.push(p),
+            _ => kept.push(p),
+        }
+    }
+    if had_params || !kept.is_empty() {
+        op.insert("parameters".to_string(), Value::Array(kept));
+    }
+    if !aside.is_empty() {
+        let w = op
+            .entry(WRAPPER.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(w) = w {
+            let list = w
+                .entry("parameters".to_string())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = list {
+                list.extend(aside);
+            }
+        }
+    }
+    Some(Value::Object(op))
+}
+
 /// Gives repaired paths their original keys back (read from `x-original-path`).
 pub(crate) fn restore_paths(root: &mut Value) {
     let Some(Value::Object(paths)) = root.get_mut("paths") else {
@@ -932,6 +1144,41 @@ fn hidden(doc: &Document, list: Option<&Value>, out: &mut Vec<HiddenParameter>) 
     }
 }
 
+/// Every variable of the original path `orig`, in order, with where it is in `key`.
+fn path_variables_of(orig: &str, key: &str) -> Vec<PathVariable> {
+    let mut out = Vec::new();
+    let (base, _) = cut_fragment(orig);
+    let (base, _) = strip_trailing(base);
+    let old: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    let new: Vec<&str> = key.split('/').filter(|s| !s.is_empty()).collect();
+    if old.len() != new.len() {
+        return out;
+    }
+    for (o, n) in old.iter().zip(&new) {
+        if !o.contains('{') {
+            continue;
+        }
+        let Some(parts) = parse_segment(o) else {
+            continue;
+        };
+        let variable = n
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .unwrap_or(n)
+            .to_string();
+        let segment = RepairedSegment { variable, parts };
+        for part in &segment.parts {
+            if let SegmentPart::Variable(v) = part {
+                out.push(PathVariable {
+                    name: v.trim_end_matches('+').to_string(),
+                    segment: segment.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Reads the repairs recorded in a (transformed) document: renamed and split path variables,
 /// parameters left out for their names, operations left out.
 ///
@@ -957,6 +1204,15 @@ pub fn repairs(doc: &Document) -> Repairs {
     let Some(paths) = doc.value().get("paths").and_then(Value::as_object) else {
         return out;
     };
+    // (original path, method) of the operations copied into another path item.
+    let merged: HashSet<(&str, &str)> = paths
+        .values()
+        .filter_map(|item| item.get(WRAPPER)?.get(MERGED_FROM)?.as_object())
+        .flat_map(|f| {
+            f.iter()
+                .filter_map(|(m, from)| Some((from.as_str()?, m.as_str())))
+        })
+        .collect();
     for (key, item) in paths {
         if key == WRAPPER {
             if let Value::Object(w) = item {
@@ -970,6 +1226,9 @@ pub fn repairs(doc: &Document) -> Repairs {
                         continue;
                     };
                     for m in item.keys().filter(|k| METHODS.contains(&k.as_str())) {
+                        if merged.contains(&(orig.as_str(), m.as_str())) {
+                            continue;
+                        }
                         out.left_out.push(LeftOut {
                             method: m.to_ascii_uppercase(),
                             path: orig.clone(),
@@ -994,37 +1253,10 @@ pub fn repairs(doc: &Document) -> Repairs {
             .get(WRAPPER)
             .and_then(|w| w.get(ORIGINAL_PATH))
             .and_then(Value::as_str);
-        let mut path_variables = Vec::new();
-        if let Some(orig) = original {
-            let (base, _) = cut_fragment(orig);
-            let (base, _) = strip_trailing(base);
-            let old: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-            let new: Vec<&str> = key.split('/').filter(|s| !s.is_empty()).collect();
-            if old.len() == new.len() {
-                for (o, n) in old.iter().zip(&new) {
-                    if !o.contains('{') {
-                        continue;
-                    }
-                    let Some(parts) = parse_segment(o) else {
-                        continue;
-                    };
-                    let variable = n
-                        .strip_prefix('{')
-                        .and_then(|s| s.strip_suffix('}'))
-                        .unwrap_or(n)
-                        .to_string();
-                    let segment = RepairedSegment { variable, parts };
-                    for part in &segment.parts {
-                        if let SegmentPart::Variable(v) = part {
-                            path_variables.push(PathVariable {
-                                name: v.trim_end_matches('+').to_string(),
-                                segment: segment.clone(),
-                            });
-                        }
-                    }
-                }
-            }
-        }
+        let path_variables = original
+            .map(|o| path_variables_of(o, key))
+            .unwrap_or_default();
+        let merged_from = item_obj.get(WRAPPER).and_then(|w| w.get(MERGED_FROM));
         let item_pointer = pointer::push("/paths", key);
         let mut item_hidden = Vec::new();
         hidden(
@@ -1050,6 +1282,11 @@ pub fn repairs(doc: &Document) -> Repairs {
                     h.push(x.clone());
                 }
             }
+            let from = merged_from.and_then(|f| f.get(m)).and_then(Value::as_str);
+            let (original, path_variables) = match from {
+                Some(f) => (Some(f), path_variables_of(f, key)),
+                None => (original, path_variables.clone()),
+            };
             if original.is_none() && h.is_empty() {
                 continue;
             }
@@ -1057,7 +1294,7 @@ pub fn repairs(doc: &Document) -> Repairs {
                 pointer::push(&item_pointer, m),
                 OperationRepairs {
                     original_path: original.map(str::to_string),
-                    path_variables: path_variables.clone(),
+                    path_variables,
                     hidden_parameters: h,
                 },
             );

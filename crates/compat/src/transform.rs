@@ -129,6 +129,8 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
         repair::rename_paths(paths, &plan.renames);
     }
+    // Operations whose method is free on the path they collide with join that path item.
+    repair::apply_merges(&mut root, &plan.merges);
     for (old, new) in &plan.renames {
         remap
             .0
@@ -138,6 +140,12 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
         remap.0.insert(
             pointer::push("/paths", key),
             pointer::push(&pointer::push("/paths", WRAPPER), key),
+        );
+    }
+    for m in &plan.merges {
+        remap.0.insert(
+            pointer::push(&pointer::push("/paths", &m.source), &m.method),
+            pointer::push(&pointer::push("/paths", &m.target), &m.method),
         );
     }
     let first_changes = changes.len();
@@ -344,11 +352,21 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
         .iter()
         .map(|k| pointer::push("/paths", k))
         .collect();
+    let merged: Vec<String> = plan
+        .merges
+        .iter()
+        .map(|m| pointer::push(&pointer::push("/paths", &m.source), &m.method))
+        .collect();
+    let under = |p: &str, l: &str| {
+        p.strip_prefix(l)
+            .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+    };
     let reaches_aws = |p: &str| {
-        !left_out.iter().any(|l| {
-            p.strip_prefix(l.as_str())
-                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
-        })
+        merged.iter().any(|m| under(p, m))
+            || !left_out.iter().any(|l| {
+                p.strip_prefix(l.as_str())
+                    .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+            })
     };
     let mut diagnostics: Vec<Diagnostic> = findings
         .iter()

@@ -19,11 +19,15 @@ pub(crate) const KEY_ORDER: &str = "x-key-order";
 pub(crate) const PARAM_INDICES: &str = "x-parameter-indices";
 pub(crate) const ORIGINAL_NAME: &str = "x-original-name";
 pub(crate) const ORIGINAL_PATH: &str = "x-original-path";
+/// In the wrapper of a path item: method → the path key (as the definition writes it) of an
+/// operation that compat copied into this path item (its original stays under the wrapper of
+/// `paths`; restore drops the copy, listed in `x-added`).
+pub(crate) const MERGED_FROM: &str = "x-merged-from";
 
 fn is_bookkeeping(key: &str) -> bool {
     matches!(
         key,
-        ADDED | KEY_ORDER | PARAM_INDICES | ORIGINAL_NAME | ORIGINAL_PATH
+        ADDED | KEY_ORDER | PARAM_INDICES | ORIGINAL_NAME | ORIGINAL_PATH | MERGED_FROM
     )
 }
 
@@ -308,6 +312,7 @@ pub(crate) fn restore_object(map: &mut Map<String, Value>) {
     });
     w.shift_remove(ORIGINAL_NAME);
     w.shift_remove(ORIGINAL_PATH);
+    w.shift_remove(MERGED_FROM);
     let mut wrapped_params: Option<Vec<Value>> = if indices.is_some() {
         match w.shift_remove("parameters") {
             Some(Value::Array(a)) => Some(a),

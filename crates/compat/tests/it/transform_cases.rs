@@ -135,3 +135,52 @@ fn output_is_byte_identical_for_the_same_input() {
         serde_json::to_string(&b.changes).unwrap()
     );
 }
+
+#[test]
+fn a_colliding_path_moves_method_by_method() {
+    let doc = lambda_sync_spec::load_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/indistinguishable-operation-merge-v3.yaml"
+    ))
+    .expect("fixture loads")
+    .document;
+    let out = transform(&doc, &CompatOptions::default());
+    let r = lambda_sync_compat::repairs(&out.document);
+    let left: Vec<(String, String)> = r
+        .left_out
+        .iter()
+        .map(|l| (l.method.clone(), l.path.clone()))
+        .collect();
+    assert_eq!(
+        left,
+        [
+            ("GET".to_string(), "/{Bucket}/{Key}#uploads".to_string()),
+            ("POST".to_string(), "/{Bucket}/{Key}#restore".to_string()),
+        ]
+    );
+    // The moved DELETE keeps its original path, and its `{Object}` arrives by its own name.
+    let delete = r
+        .operation("/paths/~1{Bucket}~1{Key}/delete")
+        .expect("the moved DELETE is recorded");
+    assert_eq!(
+        delete.original_path.as_deref(),
+        Some("/{Bucket}/{Object}#tagging")
+    );
+    let names: Vec<(&str, &str)> = delete
+        .path_variables
+        .iter()
+        .map(|v| (v.name.as_str(), v.segment.variable.as_str()))
+        .collect();
+    assert_eq!(names, [("Bucket", "Bucket"), ("Object", "Key")]);
+    // The moved POST reads its refused header by name.
+    let post = r
+        .operation("/paths/~1{Bucket}~1{Key}/post")
+        .expect("the moved POST is recorded");
+    let hidden: Vec<&str> = post
+        .hidden_parameters
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect();
+    assert_eq!(hidden, ["x-amz-meta-[name]"]);
+    assert_eq!(restore(&out.document).value(), doc.value());
+}
