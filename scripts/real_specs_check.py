@@ -158,8 +158,9 @@ def operations_of(spec):
 
 
 def repaired(spec_ops):
-    """Operations whose path needed a repair: a segment mixing text and variables, a trailing
-    slash, or a variable whose sibling positions carry other names."""
+    """Operations whose path needed a repair: a `#fragment` or query string, a segment mixing
+    text and variables, a trailing slash, or a variable whose sibling positions carry other
+    names."""
     names_at = {}
     for _, path, _, _, _ in spec_ops:
         parent = ""
@@ -170,6 +171,8 @@ def repaired(spec_ops):
     out = set()
     for op in spec_ops:
         _, path, pointer, _, _ = op
+        if "#" in path or "?" in path:
+            out.add(pointer)
         parent = ""
         for seg in path.split("/")[1:]:
             mixed = "{" in seg and not (seg.startswith("{") and seg.endswith("}") and seg.count("{") == 1)
