@@ -10,6 +10,8 @@
 //! - `mixed-path-segment`: `{Sid}.json`, `{base}...{head}`, `v{version}` → one whole variable;
 //! - `path-variable-conflict`: one variable name per position of the resource tree (the most
 //!   used, ties by document order), renamed in every path and its `in: path` parameters;
+//! - `literal-segment`: `$count`, `delta()`, `(ref` → the segment without the characters API
+//!   Gateway refuses (`x` and the hex of its bytes when none is left);
 //! - `parameter-name`: query and header parameters whose names API Gateway refuses are left out
 //!   of the method (kept under the wrapper); the request template still reads them.
 //!
@@ -31,12 +33,13 @@ const METHODS: [&str; 8] = [
 ];
 
 /// The rules that are repairs (`strict` turns them into errors).
-pub(crate) const REPAIR_RULES: [&str; 6] = [
+pub(crate) const REPAIR_RULES: [&str; 7] = [
     "path-fragment",
     "indistinguishable-operation",
     "trailing-slash",
     "mixed-path-segment",
     "path-variable-conflict",
+    "literal-segment",
     "parameter-name",
 ];
 
@@ -203,9 +206,26 @@ fn var_name_ok(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
 }
 
+fn text_char_ok(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':' | ',')
+}
+
 fn text_ok(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':' | ','))
+    s.chars().all(text_char_ok)
+}
+
+/// A literal segment without the characters API Gateway refuses (`$count` → `count`,
+/// `delta()` → `delta`); `x` and the hex of its bytes when none is left (`~` → `x7e`).
+pub(crate) fn clean_literal(seg: &str) -> String {
+    let kept: String = seg.chars().filter(|&c| text_char_ok(c)).collect();
+    if !kept.is_empty() {
+        return kept;
+    }
+    let mut out = String::from("x");
+    for b in seg.bytes() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
 }
 
 /// A segment split into parts; `None` when the braces do not pair or a name is not usable.
@@ -275,8 +295,9 @@ fn strip_trailing(path: &str) -> (&str, bool) {
 }
 
 /// The segments of a path (without fragment or trailing slash), or `None` when a segment cannot
-/// be repaired.
-fn segments(path: &str, split: bool) -> Option<Vec<Seg>> {
+/// be repaired; literal segments with refused characters are cleaned when `literal` (each one
+/// is pushed to `cleaned`).
+fn segments(path: &str, split: bool, literal: bool, cleaned: &mut Vec<String>) -> Option<Vec<Seg>> {
     let body = path.strip_prefix('/')?;
     if body.is_empty() {
         return Some(Vec::new());
@@ -288,7 +309,12 @@ fn segments(path: &str, split: bool) -> Option<Vec<Seg>> {
         }
         if !seg.contains(['{', '}']) {
             if !text_ok(seg) {
-                return None;
+                if !literal {
+                    return None;
+                }
+                cleaned.push(seg.to_string());
+                out.push(Seg::Text(clean_literal(seg)));
+                continue;
             }
             out.push(Seg::Text(seg.to_string()));
             continue;
@@ -372,6 +398,8 @@ pub(crate) struct Merge {
 struct PathInfo<'a> {
     key: &'a str,
     segs: Vec<Seg>,
+    /// Literal segments cleaned of refused characters, as the definition writes them.
+    cleaned: Vec<String>,
     fragment: Option<&'a str>,
     trailing: bool,
 }
@@ -391,6 +419,7 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
     let trailing = on(opts, "trailing-slash");
     let split = on(opts, "mixed-path-segment");
     let rename = on(opts, "path-variable-conflict");
+    let literal = on(opts, "literal-segment");
 
     // 1. Parse every path; the ones that a disabled repair would need stay as they are.
     let mut infos: Vec<PathInfo<'_>> = Vec::new();
@@ -403,12 +432,14 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
         if (fragment.is_some() && !fragments) || (slash && !trailing) {
             continue;
         }
-        let Some(segs) = segments(base, split) else {
+        let mut cleaned = Vec::new();
+        let Some(segs) = segments(base, split, literal, &mut cleaned) else {
             continue;
         };
         infos.push(PathInfo {
             key,
             segs,
+            cleaned,
             fragment,
             trailing: slash,
         });
@@ -534,7 +565,7 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
             .copied()
             .or_else(|| (existing.contains(t.new.as_str())).then_some(t.new.as_str()));
         if let Some(other) = clash {
-            if info.fragment.is_none() && !t.renamed && !t.mixed {
+            if info.fragment.is_none() && !t.renamed && !t.mixed && info.cleaned.is_empty() {
                 // Only the trailing slash differs: the user must choose.
                 plan.blocked.push((
                     p,
@@ -572,6 +603,8 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
                 "trailing-slash"
             } else if t.mixed {
                 "mixed-path-segment"
+            } else if !info.cleaned.is_empty() {
+                "literal-segment"
             } else {
                 "path-variable-conflict"
             };
@@ -653,6 +686,23 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
                 format!(
                     "path `{}` ends with `/`, which API Gateway refuses; compat pushes it as `{}` (the original key is kept in `{WRAPPER}.{ORIGINAL_PATH}`)",
                     t.key, t.new
+                ),
+            );
+        }
+        if !info.cleaned.is_empty() {
+            let list: Vec<String> = info
+                .cleaned
+                .iter()
+                .map(|seg| format!("`{seg}` → `{}`", clean_literal(seg)))
+                .collect();
+            say(
+                "literal-segment",
+                format!(
+                    "path `{}` has characters API Gateway refuses in a resource path (only letters, digits, `-`, `.`, `_`, `:` and `,`): compat pushes it as `{}` ({}), so on API Gateway and in `serve` its URL is `{}`, not the definition's (the original key is kept in `{WRAPPER}.{ORIGINAL_PATH}`)",
+                    t.key,
+                    t.new,
+                    list.join(", "),
+                    t.new
                 ),
             );
         }

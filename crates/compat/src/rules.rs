@@ -248,7 +248,7 @@ static RULES: &[Rule] = &[
         "operations API Gateway cannot tell apart (the same method and path once a `#fragment` or query discriminator is removed)",
         "API Gateway routes by method and resource path only: two operations that differ by a fragment or a query discriminator cannot both exist.",
         Some(
-            "Give the operations distinct paths, or let compat leave out each one whose repaired path is taken (kept under the wrapper of `paths`; the rest of the API is pushed)."
+            "Give the operations distinct paths, or let compat merge method by method: an operation whose method is free on the path that took its repaired path moves there (a copy; the path item stays under the wrapper of `paths`), and only one whose method is taken is left out (the rest of the API is pushed)."
         ),
         AWS_NOTES
     ),
@@ -281,9 +281,20 @@ static RULES: &[Rule] = &[
         "two names for the path variable at one position (`/fees/{id}` and `/fees/{fee}/refunds`)",
         "API Gateway's resource tree allows one variable child per resource; paths that name it differently make the import fail with \"A sibling ({fee}) of this resource ({id}) already has a variable path part -- only one is allowed\".",
         Some(
-            "Use the same variable name at that position in every path (and rename the `in: path` parameters to match), or let compat do it: the most used name wins (ties by document order), the original is kept, and the request template maps the variable back so the function still receives its own name."
+            "Use the same variable name at that position in every path (and rename the `in: path` parameters to match), or let compat do it: names are chosen from the root down, never one an enclosing variable took and preferably not one used deeper in the same paths, then the most used (ties by document order; a fresh `name_2` when every name is taken above); the original is kept, and the request template maps the variable back so the function still receives its own name."
         ),
         "AWS: ImportRestApi error \"A sibling (...) of this resource (...) already has a variable path part -- only one is allowed\""
+    ),
+    rule!(
+        "literal-segment",
+        Error,
+        true,
+        "a literal path segment with characters API Gateway refuses (`$count`, `delta()`, `(ref`)",
+        "A path segment may only contain letters, digits, `-`, `.`, `_`, `:` and `,`, so the import fails.",
+        Some(
+            "Rename the segment, or let compat push it without the refused characters (`$count` → `count`, `delta()` → `delta`; a segment with none left becomes `x` and the hex of its bytes): the URL on API Gateway (and in `serve`) is then the repaired one, which the warning names; the original key is kept in the path item's wrapper (`x-original-path`); a repaired path that another one takes is merged method by method like `path-fragment`."
+        ),
+        AWS_NOTES
     ),
     rule!(
         "root-security",
@@ -456,7 +467,7 @@ pub fn rules_markdown() -> String {
 - `examples` arrays in 3.1 schemas are wrapped by `example`; with `example` disabled, lowering keeps the first one as `example`.\n\
 - Parameter, header and response checks run where the object is defined; a parameter used through `$ref` is wrapped where it is used (`cookie-parameter`, `form-data-parameter`).\n\
 - Bookkeeping inside the wrapper uses keys that start with `x-` (`x-original-name`, `x-original-path`, `x-added`, `x-key-order`, `x-parameter-indices`); every other key in the wrapper is an original key.\n\
-- Repairs (`path-fragment`, `indistinguishable-operation`, `trailing-slash`, `mixed-path-segment`, `path-variable-conflict`, `parameter-name`) keep the definition's names for the functions: the request template maps each repaired variable or parameter back. Strict mode (`strict = true`, `--strict`) makes none of them; each finding is then an error. A repaired path keeps its original key in its path item's wrapper (`x-original-path`); a `$ref`'d path parameter that is renamed is replaced, at that use only, by a renamed copy (the `$ref` is kept under the wrapper). Lint reports each repair at the original place with the rule's severity; after transform each is a warning at the repaired place.\n",
+- Repairs (`path-fragment`, `indistinguishable-operation`, `trailing-slash`, `mixed-path-segment`, `path-variable-conflict`, `literal-segment`, `parameter-name`) keep the definition's names for the functions: the request template maps each repaired variable or parameter back. Strict mode (`strict = true`, `--strict`) makes none of them; each finding is then an error. A repaired path keeps its original key in its path item's wrapper (`x-original-path`); a `$ref`'d path parameter that is renamed is replaced, at that use only, by a renamed copy (the `$ref` is kept under the wrapper). Lint reports each repair at the original place with the rule's severity; after transform each is a warning at the repaired place.\n",
     );
     out
 }

@@ -139,13 +139,23 @@ fn document() -> impl Strategy<Value = Value> {
             let schemas = prop::collection::vec(schema(v2, names.clone()), names.len());
             let paths = prop::collection::vec(
                 (
-                    prop::sample::select(vec!["/pets", "/a.json", "/{x}.json", "/b/"]),
+                    prop::sample::select(vec![
+                        "/pets",
+                        "/a.json",
+                        "/{x}.json",
+                        "/b/",
+                        "/pets#x",
+                        "/pets/$count",
+                        "/pets/count",
+                        "/p/{id}",
+                        "/p/{q}/r/{id}",
+                    ]),
                     prop::sample::subsequence(vec!["get", "trace", "post", "parameters"], 1..=3)
                         .prop_shuffle(),
                     operation(v2),
                     prop::collection::vec(parameter(v2), 0..2),
                 ),
-                0..3,
+                0..5,
             );
             (Just(v2), Just(names), schemas, paths)
         })
