@@ -521,6 +521,7 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
                 "functions": outcome.prepared.functions,
                 "calls": outcome.calls,
                 "warnings": warnings,
+                "left_out": outcome.plan.left_out,
             });
             outln!("{}", serde_json::to_string_pretty(&v)?);
         }

@@ -20,7 +20,7 @@
 
 use crate::options::CompatOptions;
 use crate::report::ChangeAction;
-use crate::wrap::{ADDED, MERGED_FROM, ORIGINAL_PATH, ObjEdit, WRAPPER};
+use crate::wrap::{ADDED, MERGED_FROM, ORIGINAL_PATH, ObjEdit, REPAIRED_PATH, WRAPPER};
 use lambda_sync_spec::{Document, pointer};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -168,6 +168,10 @@ pub struct LeftOut {
     pub repaired_path: String,
     /// Where the operation is now (under the wrapper of `paths`).
     pub pointer: String,
+    /// Its `operationId`, if it has one.
+    pub operation_id: Option<String>,
+    /// Why it is left out, in words.
+    pub reason: String,
 }
 
 /// The repairs recorded in a transformed document, as data (read by the integration crate so
@@ -579,6 +583,13 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
             }
             plan.handled.insert(t.key.to_string());
             plan.left_out.push(t.key.to_string());
+            plan.edits.push((
+                p.clone(),
+                ObjEdit {
+                    bookkeeping: vec![(REPAIRED_PATH.to_string(), json!(t.new))],
+                    ..ObjEdit::default()
+                },
+            ));
             // Methods free on the path item that took the key move there (a copy; the original
             // stays under the wrapper of `paths`); the others are left out.
             let holder = taken.get(t.new.as_str()).copied();
@@ -1270,17 +1281,31 @@ pub fn repairs(doc: &Document) -> Repairs {
                     if orig.starts_with("x-") {
                         continue;
                     }
-                    let (base, _) = cut_fragment(orig);
-                    let (base, _) = strip_trailing(base);
                     let Some(item) = item.as_object() else {
                         continue;
                     };
+                    let (base, _) = cut_fragment(orig);
+                    let (base, _) = strip_trailing(base);
+                    let base = item
+                        .get(WRAPPER)
+                        .and_then(|w| w.get(REPAIRED_PATH))
+                        .and_then(Value::as_str)
+                        .unwrap_or(base);
                     for m in item.keys().filter(|k| METHODS.contains(&k.as_str())) {
                         if merged.contains(&(orig.as_str(), m.as_str())) {
                             continue;
                         }
+                        let method = m.to_ascii_uppercase();
                         out.left_out.push(LeftOut {
-                            method: m.to_ascii_uppercase(),
+                            reason: format!(
+                                "API Gateway cannot tell it apart from {method} `{base}`, which another operation has (it routes by method and resource path only)"
+                            ),
+                            operation_id: item
+                                .get(m)
+                                .and_then(|op| op.get("operationId"))
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                            method,
                             path: orig.clone(),
                             repaired_path: base.to_string(),
                             pointer: pointer::push(

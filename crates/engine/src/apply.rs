@@ -128,6 +128,9 @@ pub struct SyncReport {
     pub deployment: Option<Deployment>,
     /// Warnings (API Gateway's import warnings, compat notes).
     pub warnings: Vec<String>,
+    /// Operations compat left out because API Gateway cannot tell them apart from another one
+    /// (method, path, `operationId`, reason; each is also a warning).
+    pub left_out: Vec<lambda_sync_compat::LeftOut>,
     /// AWS calls made, by operation.
     pub calls: BTreeMap<String, usize>,
     /// Calls retried after throttling or a transient error.
@@ -327,6 +330,7 @@ impl<'a> Runner<'a> {
     ) -> Result<()> {
         report.api_name = plan.api_name.clone();
         report.warnings.extend(plan.warnings.iter().cloned());
+        report.left_out = plan.left_out.clone();
         if let Some(why) = &plan.skipped {
             report.skipped = Some(why.clone());
             return Ok(());

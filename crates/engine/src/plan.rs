@@ -229,6 +229,9 @@ pub struct Plan {
     pub deployment: Option<DeployStep>,
     /// Warnings about the plan (a function's permissions collapsed to one per API, ...).
     pub warnings: Vec<String>,
+    /// Operations compat leaves out because API Gateway cannot tell them apart from another
+    /// one (method, path, `operationId`, reason; each is also a warning).
+    pub left_out: Vec<lambda_sync_compat::LeftOut>,
 }
 
 fn api_id_json<S: Serializer>(id: &ApiId, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -337,6 +340,19 @@ impl fmt::Display for Plan {
         if let Some(d) = &self.deployment {
             writeln!(f, "deploy to stage {}", d.stage)?;
         }
+        if !self.left_out.is_empty() {
+            writeln!(
+                f,
+                "left out ({} operation(s) API Gateway cannot tell apart from another):",
+                self.left_out.len()
+            )?;
+            for l in &self.left_out {
+                match &l.operation_id {
+                    Some(id) => writeln!(f, "  {} {} ({id})", l.method, l.path)?,
+                    None => writeln!(f, "  {} {}", l.method, l.path)?,
+                }
+            }
+        }
         for w in &self.warnings {
             writeln!(f, "warning: {w}")?;
         }
@@ -435,6 +451,7 @@ pub fn plan(
             description: "lambda-sync push".into(),
         }),
         warnings: permissions.warnings,
+        left_out: prepared.left_out.clone(),
     })
 }
 

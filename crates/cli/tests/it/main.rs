@@ -1314,3 +1314,69 @@ fn exported_templates_pass_cfn_lint() {
     // One run (cfn-lint takes seconds to start); the paths are absolute.
     cfn_lint(&lint, t.dir.path(), &all);
 }
+
+/// An S3-style definition: `/{Bucket}#acl` collides with `/{Bucket}` once repaired.
+const S3_STYLE: &str = r#"
+openapi: 3.0.3
+info: {title: buckets, version: "1"}
+paths:
+  /{Bucket}:
+    get:
+      operationId: ListObjects
+      parameters: [{name: Bucket, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /{Bucket}#acl:
+    get:
+      operationId: GetBucketAcl
+      parameters: [{name: Bucket, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+    put:
+      operationId: PutBucketAcl
+      parameters: [{name: Bucket, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+"#;
+
+#[test]
+fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
+    let t = TestCommand::new();
+    t.write("api.yaml", S3_STYLE);
+    let planned = t.json(&["plan", "api.yaml", "--format", "json"]);
+    let pushed = t.json(&["push", "api.yaml", "--format", "json"]);
+    assert_eq!(pushed["ok"], true, "{pushed}");
+    for listed in [&planned["left_out"], &pushed["left_out"]] {
+        let got: Vec<(&str, &str, &str)> = listed
+            .as_array()
+            .unwrap_or_else(|| panic!("no left_out list: {listed}"))
+            .iter()
+            .map(|l| {
+                (
+                    l["method"].as_str().unwrap_or_default(),
+                    l["path"].as_str().unwrap_or_default(),
+                    l["operation_id"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(got, [("GET", "/{Bucket}#acl", "GetBucketAcl")]);
+        let reason = listed[0]["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("GET `/{Bucket}`"), "{reason}");
+    }
+    // PUT was free on /{Bucket}: it moved there and answers with the definition's names.
+    for dir in std::fs::read_dir(t.path(".lambda-sync/functions")).unwrap() {
+        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let file = file.unwrap().path();
+            let code = match file.extension().and_then(|e| e.to_str()) {
+                Some("mjs") => "export const handler = async (event) => event;\n",
+                Some("js") => "exports.handler = async (event) => event;\n",
+                Some("py") => "def lambda_handler(event, context):\n    return event\n",
+                _ => continue,
+            };
+            std::fs::write(&file, code).unwrap();
+        }
+    }
+    let answer = t.json(&[
+        "invoke", "api.yaml", "put", "/photos", "--data", "{}", "--format", "json",
+    ]);
+    assert_eq!(answer["status"], 200, "{answer}");
+    let event: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+    assert!(carries(&event, "Bucket", "photos"), "{event}");
+}
