@@ -20,7 +20,7 @@
 
 use crate::options::CompatOptions;
 use crate::report::ChangeAction;
-use crate::wrap::{ADDED, MERGED_FROM, ORIGINAL_PATH, ObjEdit, REPAIRED_PATH, WRAPPER};
+use crate::wrap::{ADDED, MERGED_FROM, ORIGINAL_PATH, ObjEdit, WRAPPER};
 use lambda_sync_spec::{Document, pointer};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -583,13 +583,6 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
             }
             plan.handled.insert(t.key.to_string());
             plan.left_out.push(t.key.to_string());
-            plan.edits.push((
-                p.clone(),
-                ObjEdit {
-                    bookkeeping: vec![(REPAIRED_PATH.to_string(), json!(t.new))],
-                    ..ObjEdit::default()
-                },
-            ));
             // Methods free on the path item that took the key move there (a copy; the original
             // stays under the wrapper of `paths`); the others are left out.
             let holder = taken.get(t.new.as_str()).copied();
@@ -1286,11 +1279,20 @@ pub fn repairs(doc: &Document) -> Repairs {
                     };
                     let (base, _) = cut_fragment(orig);
                     let (base, _) = strip_trailing(base);
-                    let base = item
-                        .get(WRAPPER)
-                        .and_then(|w| w.get(REPAIRED_PATH))
-                        .and_then(Value::as_str)
-                        .unwrap_or(base);
+                    // Literal segments as `literal-segment` cleans them (the variables keep the
+                    // definition's names here).
+                    let base: String = base
+                        .split('/')
+                        .enumerate()
+                        .map(|(i, seg)| {
+                            if i == 0 || seg.contains(['{', '}']) || text_ok(seg) {
+                                seg.to_string()
+                            } else {
+                                clean_literal(seg)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("/");
                     for m in item.keys().filter(|k| METHODS.contains(&k.as_str())) {
                         if merged.contains(&(orig.as_str(), m.as_str())) {
                             continue;

@@ -23,19 +23,11 @@ pub(crate) const ORIGINAL_PATH: &str = "x-original-path";
 /// operation that compat copied into this path item (its original stays under the wrapper of
 /// `paths`; restore drops the copy, listed in `x-added`).
 pub(crate) const MERGED_FROM: &str = "x-merged-from";
-/// In the wrapper of a left-out path item: the path API Gateway would have needed.
-pub(crate) const REPAIRED_PATH: &str = "x-repaired-path";
 
 fn is_bookkeeping(key: &str) -> bool {
     matches!(
         key,
-        ADDED
-            | KEY_ORDER
-            | PARAM_INDICES
-            | ORIGINAL_NAME
-            | ORIGINAL_PATH
-            | MERGED_FROM
-            | REPAIRED_PATH
+        ADDED | KEY_ORDER | PARAM_INDICES | ORIGINAL_NAME | ORIGINAL_PATH | MERGED_FROM
     )
 }
 
@@ -321,7 +313,6 @@ pub(crate) fn restore_object(map: &mut Map<String, Value>) {
     w.shift_remove(ORIGINAL_NAME);
     w.shift_remove(ORIGINAL_PATH);
     w.shift_remove(MERGED_FROM);
-    w.shift_remove(REPAIRED_PATH);
     let mut wrapped_params: Option<Vec<Value>> = if indices.is_some() {
         match w.shift_remove("parameters") {
             Some(Value::Array(a)) => Some(a),

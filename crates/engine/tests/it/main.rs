@@ -515,8 +515,8 @@ paths:
         "{failure}"
     );
     assert!(account.calls().is_empty());
-    // A path no repair can fix is refused in any mode.
-    let unfixable = bad.replace("/search:", "\"/se arch\":");
+    // A path no repair can fix (an empty segment) is refused in any mode.
+    let unfixable = bad.replace("/search:", "\"/se//arch\":");
     let failure = engine(&account, Config::default())
         .push(&doc(&unfixable), None)
         .await
