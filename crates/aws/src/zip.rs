@@ -39,7 +39,8 @@ pub fn minimal_zip(file_name: &str, contents: &[u8]) -> Vec<u8> {
     // Writing to memory cannot fail once the sizes fit (checked above).
     zip.start_file(file_name, options)
         .expect("a stored zip entry in memory");
-    zip.write_all(contents).expect("a stored zip entry in memory");
+    zip.write_all(contents)
+        .expect("a stored zip entry in memory");
     zip.finish()
         .expect("a stored zip archive in memory")
         .into_inner()
