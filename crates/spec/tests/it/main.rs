@@ -1,5 +1,6 @@
 //! Integration tests of `lambda-sync-spec`: one test binary (see CONVENTIONS.md).
 
+mod atomic;
 mod bad_input;
 mod bundle;
 mod cycles;
