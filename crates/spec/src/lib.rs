@@ -55,6 +55,8 @@ mod parse;
 pub mod pointer;
 mod position;
 mod refs;
+#[cfg(feature = "openapiv3")]
+mod typed;
 mod views;
 
 pub use base_path::base_path_segments;

@@ -9,6 +9,7 @@ mod edit;
 mod props;
 mod real_world;
 mod roundtrip;
+mod to_openapiv3;
 mod version;
 mod views;
 
