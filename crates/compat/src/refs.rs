@@ -226,23 +226,6 @@ pub(crate) fn rewrite(
         .collect()
 }
 
-/// Like [`Value::pointer_mut`], without allocating for tokens that need no unescaping.
-pub(crate) fn pointer_mut<'a>(root: &'a mut Value, p: &str) -> Option<&'a mut Value> {
-    if p.is_empty() {
-        return Some(root);
-    }
-    let mut cur = root;
-    for tok in p.strip_prefix('/')?.split('/') {
-        cur = match cur {
-            Value::Object(m) => m.get_mut(pointer::unescape(tok).as_ref())?,
-            Value::Array(a) => {
-                if tok.len() > 1 && tok.starts_with('0') {
-                    return None;
-                }
-                a.get_mut(tok.parse::<usize>().ok()?)?
-            }
-            _ => return None,
-        };
-    }
-    Some(cur)
-}
+/// The workspace's one mutable pointer lookup ([`pointer::get_mut`]), under the name the
+/// transforms use.
+pub(crate) use lambda_sync_spec::pointer::get_mut as pointer_mut;

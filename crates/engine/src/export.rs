@@ -790,16 +790,10 @@ fn rewrite_uris(body: &mut Value, f: &dyn Fn(&str) -> Option<Value>) {
     }
 }
 
-/// `(name, arn)` of the function a Lambda invocation URI calls.
+/// `(name, arn)` of the function a Lambda invocation URI calls
+/// ([`lambda_sync_integration::LambdaUri`]).
 fn function_arn_of_uri(uri: &str) -> Option<(String, String)> {
-    if uri.contains("${") {
-        return None;
-    }
-    let start = uri.find("/functions/")? + "/functions/".len();
-    let end = start + uri[start..].find("/invocations")?;
-    let arn = &uri[start..end];
-    let name = arn.split(":function:").nth(1)?.split(':').next()?;
-    (!name.is_empty()).then(|| (name.to_string(), arn.to_string()))
+    lambda_sync_integration::LambdaUri::parse(uri).map(|u| (u.function_name, u.function_arn))
 }
 
 /// The pointer of an object in `value` whose only key CloudFormation would read as an

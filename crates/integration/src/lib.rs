@@ -71,6 +71,7 @@ mod error;
 mod extension;
 mod naming;
 mod options;
+mod uri;
 
 pub use apply::{Change, ChangeKind, apply};
 pub use bind::{Binding, Bindings, InvokePermission, STATEMENT_PREFIX, bind};
@@ -79,3 +80,4 @@ pub use error::{Error, Result};
 pub use extension::{BodyKind, integration_extension, invocation_uri, request_template};
 pub use naming::{generate_operation_id, is_valid_function_name, sanitize_function_name};
 pub use options::BindOptions;
+pub use uri::LambdaUri;

@@ -150,44 +150,14 @@ pub(crate) fn with_suffix(base: &str, n: usize) -> String {
     format!("{head}{suffix}")
 }
 
-/// The function name read from a Lambda integration `uri`:
-/// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]/invocations`.
-/// `None` when the uri is not a Lambda invocation uri or uses variables (`${stageVariables.x}`).
+/// The function name and qualifier read from a Lambda integration `uri` ([`crate::LambdaUri`]).
 pub(crate) fn function_from_uri(uri: &str) -> Option<(String, Option<String>)> {
-    if uri.contains("${") || !uri.contains(":lambda:path/") {
-        return None;
-    }
-    let after = &uri[uri.find(":function:")? + ":function:".len()..];
-    let end = after.find('/').unwrap_or(after.len());
-    let spec = &after[..end];
-    let (name, qualifier) = match spec.split_once(':') {
-        Some((n, q)) => (n, Some(q.to_string())),
-        None => (spec, None),
-    };
-    (!name.is_empty()).then(|| (name.to_string(), qualifier))
+    crate::LambdaUri::parse(uri).map(|u| (u.function_name, u.qualifier))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn uris() {
-        let u = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:addPet/invocations";
-        assert_eq!(function_from_uri(u), Some(("addPet".into(), None)));
-        let q = u.replace("addPet/", "addPet:live/");
-        assert_eq!(
-            function_from_uri(&q),
-            Some(("addPet".into(), Some("live".into())))
-        );
-        assert_eq!(function_from_uri("http://example.com/pets"), None);
-        assert_eq!(
-            function_from_uri(
-                "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${stageVariables.fn}/invocations"
-            ),
-            None
-        );
-    }
 
     #[test]
     fn suffixes_fit() {

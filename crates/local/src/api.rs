@@ -172,18 +172,9 @@ pub(crate) fn selection_matches(pattern: &str, message: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// The function name in a Lambda invocation URI
-/// (`arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations`).
+/// The function name in a Lambda invocation URI ([`lambda_sync_integration::LambdaUri`]).
 fn function_of_uri(uri: &str) -> Option<String> {
-    let arn = uri
-        .split_once("/functions/")?
-        .1
-        .strip_suffix("/invocations")?;
-    let name = match arn.split_once(":function:") {
-        Some((_, rest)) => rest.split(':').next()?,
-        None => arn,
-    };
-    (!name.is_empty() && !name.contains('$')).then(|| name.to_string())
+    lambda_sync_integration::LambdaUri::parse(uri).map(|u| u.function_name)
 }
 
 fn request_id() -> String {

@@ -44,19 +44,17 @@ pub(crate) enum Outcome {
     Crash(Option<i32>),
 }
 
-/// Writes `contents` to `path` unless it is already there, atomically (temp file + rename),
-/// so concurrent writers never expose a torn file.
+/// Writes `contents` to `path` unless it is already there, atomically
+/// ([`lambda_sync_spec::write_atomic`]), so concurrent writers never expose a torn file.
 fn write_once(path: &Path, contents: &[u8]) -> Result<()> {
     if path.exists() {
         return Ok(());
     }
     let dir = path.parent().expect("a file in a directory");
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
-    let temp = dir.join(format!(".tmp-{}-{}", std::process::id(), fastrand::u64(..)));
-    std::fs::write(&temp, contents).map_err(|e| Error::io("write", &temp, e))?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        Error::io("write", path, e)
+    lambda_sync_spec::write_atomic(path, contents).map_err(|e| match e {
+        lambda_sync_spec::Error::Io { source, .. } => Error::io("write", path, source),
+        other => Error::io("write", path, std::io::Error::other(other.to_string())),
     })
 }
 

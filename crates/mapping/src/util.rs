@@ -89,60 +89,65 @@ pub fn url_decode(s: &str) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The alphabet of `$util.base64Encode`/`base64Decode`: standard, with padding on encode;
+/// on decode padding is optional and non-zero bits after the last byte are ignored (as Java's
+/// `Base64.getDecoder()` ignores them).
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// `$util.base64Encode`: standard alphabet, with padding, of the UTF-8 bytes.
+///
+/// ```
+/// assert_eq!(lambda_sync_mapping::base64_encode("hello"), "aGVsbG8=");
+/// ```
 pub fn base64_encode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(B64[((n >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
 }
 
-/// `$util.base64Decode`: standard alphabet, padding optional; the bytes are read as UTF-8
-/// (invalid sequences become U+FFFD).
+/// `$util.base64Decode`: standard alphabet, padding optional (any `=` at the end is ignored);
+/// the bytes are read as UTF-8 (invalid sequences become U+FFFD). A character outside the
+/// alphabet, or a lone last character (6 bits, not a byte), is an error naming its place.
+///
+/// ```
+/// use lambda_sync_mapping::base64_decode;
+/// assert_eq!(base64_decode("aGVsbG8=").unwrap(), "hello");
+/// assert_eq!(base64_decode("aGVsbG8").unwrap(), "hello");
+/// assert!(base64_decode("aGVs bG8=").is_err());
+/// ```
 pub fn base64_decode(s: &str) -> Result<String, String> {
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let mut acc = 0u32;
-    let mut bits = 0;
+    use base64::{DecodeError, Engine};
     let trimmed = s.trim_end_matches('=');
-    for (i, c) in trimmed.bytes().enumerate() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => {
-                return Err(format!(
-                    "$util.base64Decode: `{}` at byte {i} is not base64",
-                    c as char
-                ));
-            }
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
+    // The first character outside the alphabet (the crate reports a byte offset, which may
+    // fall inside a multi-byte character).
+    let first_bad = |i: usize| {
+        trimmed
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '+' || c == '/'))
+            .map_or(('=', i), |(i, c)| (c, i))
+    };
+    match BASE64.decode(trimmed) {
+        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(DecodeError::InvalidByte(i, _) | DecodeError::InvalidLastSymbol(i, _)) => {
+            let (c, i) = first_bad(i);
+            Err(format!(
+                "$util.base64Decode: `{c}` at byte {i} is not base64"
+            ))
+        }
+        Err(DecodeError::InvalidLength(_)) => {
+            let (i, c) = trimmed.char_indices().last().unwrap_or((0, '='));
+            Err(format!(
+                "$util.base64Decode: `{c}` at byte {i} is alone in its group of four (6 bits are not a byte)"
+            ))
+        }
+        Err(DecodeError::InvalidPadding) => {
+            Err("$util.base64Decode: `=` inside the text is not base64".to_string())
         }
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Looks a simple JSONPath up in a value: `$`, `$.a.b`, `$['a']`, `$.a[0]`, `$.a[-1]`.
@@ -209,6 +214,57 @@ mod tests {
         }
         assert_eq!(base64_encode("hello"), "aGVsbG8=");
         assert!(base64_decode("a$b").is_err());
+    }
+
+    /// Hostile and unusual input: what is accepted, and the message of what is not.
+    #[test]
+    fn base64_decode_of_hostile_input() {
+        let ok = |s: &str, want: &str| assert_eq!(base64_decode(s).as_deref(), Ok(want), "{s:?}");
+        let err = |s: &str, want: &str| {
+            assert_eq!(
+                base64_decode(s),
+                Err(format!("$util.base64Decode: {want}")),
+                "{s:?}"
+            )
+        };
+        ok("", "");
+        ok("=", "");
+        ok("====", "");
+        ok("QQ", "A");
+        ok("QQ=", "A");
+        ok("QQ==", "A");
+        ok("QQ=====", "A");
+        // Bits after the last byte are ignored, as Java's decoder ignores them.
+        ok("QR==", "A");
+        // Bytes that are not UTF-8 become U+FFFD.
+        ok("/w==", "\u{fffd}");
+        ok("wyg=", "\u{fffd}(");
+        err(
+            "Q",
+            "`Q` at byte 0 is alone in its group of four (6 bits are not a byte)",
+        );
+        err(
+            "QUJDR",
+            "`R` at byte 4 is alone in its group of four (6 bits are not a byte)",
+        );
+        err("QQ==QQ==", "`=` at byte 2 is not base64");
+        err("aGVs bG8=", "` ` at byte 4 is not base64");
+        err("aGVs\nbG8=", "`\n` at byte 4 is not base64");
+        // The URL-safe alphabet is another alphabet.
+        err("-_-_", "`-` at byte 0 is not base64");
+        err("QUJé", "`é` at byte 3 is not base64");
+        err("\u{0}AAA", "`\u{0}` at byte 0 is not base64");
+    }
+
+    proptest::proptest! {
+        /// Any text round-trips, with or without its padding, and no input makes decode panic.
+        #[test]
+        fn base64_properties(s in "\\PC*", junk in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
+            let encoded = base64_encode(&s);
+            proptest::prop_assert_eq!(base64_decode(&encoded).unwrap(), s.clone());
+            proptest::prop_assert_eq!(base64_decode(encoded.trim_end_matches('=')).unwrap(), s);
+            let _ = base64_decode(&String::from_utf8_lossy(&junk));
+        }
     }
 
     #[test]

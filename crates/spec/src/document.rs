@@ -410,34 +410,62 @@ pub fn to_text(value: &Value, format: Format) -> Result<String> {
     }
 }
 
-/// Replaces `path` with `contents` atomically (temporary file in the same folder, flushed to disk,
-/// then renamed over `path`). The temporary file is removed if anything fails.
+/// Replaces `path` with `contents` atomically: a temporary file in the same folder
+/// (`.NAME.XXXXXX.tmp`, from `tempfile`), flushed to disk, then renamed over `path` with
+/// `NamedTempFile::persist`, and the folder flushed so the rename itself is durable. A crash
+/// leaves either the old or the new file, never a torn one; the temporary file is removed if
+/// anything fails. An existing file keeps its permissions; a new one gets the usual ones (0666
+/// less the umask on Unix).
+///
+/// This is the one atomic write of the workspace: the engine's state, the fake account's file,
+/// the local runner's code cache and the CLI's outputs all go through it.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("pets.yaml");
+/// lambda_sync_spec::write_atomic(&path, b"openapi: 3.0.3\n")?;
+/// lambda_sync_spec::write_atomic(&path, b"openapi: 3.1.0\n")?;
+/// assert_eq!(std::fs::read(&path).unwrap(), b"openapi: 3.1.0\n");
+/// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+/// # Ok::<(), lambda_sync_spec::Error>(())
+/// ```
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let io_err = |source| Error::Io {
+    write_atomic_io(path, contents).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    };
+    })
+}
+
+fn write_atomic_io(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
     let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "definition".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let _ = std::fs::set_permissions(&tmp, meta.permissions());
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    if existing.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    result.map_err(io_err)
+    // Dropped (and so removed) on any error below.
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(contents)?;
+    if let Some(permissions) = existing {
+        file.as_file().set_permissions(permissions)?;
+    }
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    // Make the rename durable; not every platform can open a folder.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }

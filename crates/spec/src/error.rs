@@ -62,6 +62,17 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// The document does not fit a typed model it was converted to
+    /// (`Document::to_openapiv3`, feature `openapiv3`).
+    #[error(
+        "the definition does not fit {model}: {message}; fix that value in the definition (the OpenAPI 3.0 specification says what it must be)"
+    )]
+    Model {
+        /// The model, e.g. `"openapiv3::OpenAPI"`.
+        model: &'static str,
+        /// The deserialiser's message (what did not fit).
+        message: String,
+    },
     /// A document could not be serialised.
     #[error("could not write the definition as {format}: {message}")]
     Write {

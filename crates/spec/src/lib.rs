@@ -55,6 +55,8 @@ mod parse;
 pub mod pointer;
 mod position;
 mod refs;
+#[cfg(feature = "openapiv3")]
+mod typed;
 mod views;
 
 pub use base_path::base_path_segments;
@@ -65,8 +67,13 @@ pub use error::{Error, Result};
 pub use flow_depth::{FlowDepth, flow_depth};
 pub use graph::{Cycle, Edge, MAX_CYCLE_NAMES, SchemaGraph};
 pub use load::{Loaded, Loader, load_bytes, load_path, load_str, output_format};
-pub use parse::{MAX_DEPTH, decode, parse, parse_json, parse_yaml};
-pub use refs::{RefSite, collect_refs, collect_refs_at};
+pub use parse::{MAX_DEPTH, parse};
+/// The steps of [`parse`], for the crate's own tests and fuzz targets (feature `testing`); not
+/// part of the supported surface.
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub use parse::{decode, parse_json, parse_yaml};
+pub use refs::{RefSite, collect_refs};
 pub use views::{
     Method, NamedSchema, Operation, Parameter, ParameterLocation, RequestBody, Response,
     path_template_names, schema_ref_prefix,

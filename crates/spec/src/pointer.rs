@@ -68,24 +68,49 @@ pub fn get<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     for token in rest.split('/') {
         cur = match cur {
             Value::Object(map) => map.get(unescape(token).as_ref())?,
-            Value::Array(items) => {
-                if token.is_empty()
-                    || !token.bytes().all(|b| b.is_ascii_digit())
-                    || (token.len() > 1 && token.starts_with('0'))
-                {
-                    return None;
-                }
-                items.get(token.parse::<usize>().ok()?)?
-            }
+            Value::Array(items) => items.get(array_index(token)?)?,
             _ => return None,
         };
     }
     Some(cur)
 }
 
-/// Mutable lookup, like [`get`].
+/// Mutable lookup, like [`get`] (the same refusals, no allocation for tokens that need no
+/// unescaping); the one `pointer_mut` of the workspace.
+///
+/// ```
+/// use lambda_sync_spec::pointer;
+/// let mut v = serde_json::json!({"paths": {"/a~b": [1, 2]}});
+/// *pointer::get_mut(&mut v, "/paths/~1a~0b/1").unwrap() = 3.into();
+/// assert_eq!(v["paths"]["/a~b"][1], 3);
+/// assert!(pointer::get_mut(&mut v, "/paths/~1a~0b/01").is_none());
+/// assert!(pointer::get_mut(&mut v, "/paths/~1a~0b/+1").is_none());
+/// ```
 pub fn get_mut<'a>(value: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
-    value.pointer_mut(pointer)
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let mut cur = value;
+    for token in rest.split('/') {
+        cur = match cur {
+            Value::Object(map) => map.get_mut(unescape(token).as_ref())?,
+            Value::Array(items) => items.get_mut(array_index(token)?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// An array index token as RFC 6901 writes it: digits, no leading zero, no sign.
+fn array_index(token: &str) -> Option<usize> {
+    if token.is_empty()
+        || !token.bytes().all(|b| b.is_ascii_digit())
+        || (token.len() > 1 && token.starts_with('0'))
+    {
+        return None;
+    }
+    token.parse().ok()
 }
 
 /// A parsed `$ref` value.

@@ -29,7 +29,7 @@ pub fn collect_refs(root: &Value) -> Vec<RefSite> {
 }
 
 /// Like [`collect_refs`], for a sub-tree whose own pointer is `base`.
-pub fn collect_refs_at(root: &Value, base: &str) -> Vec<RefSite> {
+pub(crate) fn collect_refs_at(root: &Value, base: &str) -> Vec<RefSite> {
     #[derive(Clone, Copy)]
     enum Mode {
         /// An ordinary object: its `$ref` counts, its children are walked.

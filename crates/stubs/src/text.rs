@@ -27,6 +27,7 @@ fn is_unsafe(c: char) -> bool {
 /// # use lambda_sync_stubs::string_literal;
 /// assert_eq!(string_literal("a\"b\n\u{2028}"), r#""a\"b\n\u2028""#);
 /// ```
+#[doc(hidden)] // Exported for the crate's tests only; templates get its output through `View`.
 pub fn string_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -54,6 +55,7 @@ pub fn string_literal(s: &str) -> String {
 /// # use lambda_sync_stubs::comment_lines;
 /// assert_eq!(comment_lines("one */\r\ntwo\u{2028}\0three"), ["one */", "two", "\\u0000three"]);
 /// ```
+#[doc(hidden)] // Exported for the crate's tests only; templates get its output through `View`.
 pub fn comment_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -91,6 +93,7 @@ pub fn comment_lines(text: &str) -> Vec<String> {
 }
 
 /// The text as one safe comment line: its lines joined with a space.
+#[doc(hidden)] // Exported for the crate's tests only; templates get its output through `View`.
 pub fn comment_line(text: &str) -> String {
     comment_lines(text)
         .into_iter()

@@ -11,6 +11,7 @@ use crate::runtime::{Family, RuntimeInfo};
 use crate::text::{comment_line, comment_lines, string_literal};
 
 /// What the placeholder return value says.
+#[doc(hidden)] // Exported for the crate's tests only.
 pub const PLACEHOLDER_MESSAGE: &str = "created by lambda-sync";
 
 /// The data a stub template is rendered with.
@@ -246,6 +247,7 @@ fn field_comment(field: &EventField, proxy: bool) -> Vec<String> {
 }
 
 /// Builds the view model of `contract` for `runtime`.
+#[doc(hidden)] // Exported (as `view_model`) for the crate's tests only; `render` calls it.
 pub fn build(contract: &EventContract, runtime: &RuntimeInfo) -> View {
     let family = runtime.family;
     let proxy = contract.integration == IntegrationType::AwsProxy;

@@ -1,9 +1,7 @@
 //! Saving and loading the fake account as one JSON file, atomically.
 
 use std::fs;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
 use super::{Account, FakeAws};
 use crate::{Error, Result};
@@ -11,34 +9,20 @@ use crate::{Error, Result};
 /// The version of the file format.
 pub(crate) const FORMAT: u32 = 1;
 
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
 fn io_error(action: &str, path: &Path, e: std::io::Error) -> Error {
     Error::Io {
         message: format!("cannot {action} {}: {e}", path.display()),
     }
 }
 
-fn temp_path(path: &Path) -> PathBuf {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "account.json".to_string());
-    let unique = format!(
-        ".{file_name}.tmp-{}-{}",
-        std::process::id(),
-        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    path.with_file_name(unique)
-}
-
 impl FakeAws {
     /// Writes the whole account (APIs, resources, definitions, deployments, functions with their
     /// zips in base64, policies) to `path` as JSON.
     ///
-    /// The file is replaced atomically: the JSON goes to a temporary file in the same directory,
-    /// which is flushed to disk and then renamed over `path`, so a crash leaves either the old
-    /// or the new file, never a torn one. The call log, faults and limits are not saved.
+    /// The file is replaced atomically ([`lambda_sync_spec::write_atomic`]): the JSON goes to a
+    /// temporary file in the same directory, which is flushed to disk and then renamed over
+    /// `path`, so a crash leaves either the old or the new file, never a torn one. The call
+    /// log, faults and limits are not saved.
     ///
     /// ```
     /// # fn main() -> lambda_sync_aws::Result<()> {
@@ -53,33 +37,13 @@ impl FakeAws {
     /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        let mut json = self.to_json()?;
-        json.pop();
-        let temp = temp_path(path);
-        let write = || -> std::io::Result<()> {
-            let mut file = fs::File::create(&temp)?;
-            file.write_all(&json)?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
-            drop(file);
-            fs::rename(&temp, path)
-        };
-        if let Err(e) = write() {
-            let _ = fs::remove_file(&temp);
-            return Err(io_error("write", path, e));
-        }
-        // Make the rename itself durable; not every platform can open a directory.
-        if let Some(dir) = path.parent() {
-            let dir = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            };
-            if let Ok(d) = fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
-        Ok(())
+        let json = self.to_json()?;
+        lambda_sync_spec::write_atomic(path, &json).map_err(|e| match e {
+            lambda_sync_spec::Error::Io { source, .. } => io_error("write", path, source),
+            other => Error::Io {
+                message: format!("cannot write {}: {other}", path.display()),
+            },
+        })
     }
 
     /// The account as [`FakeAws::save`] writes it (with its final line break), for a caller

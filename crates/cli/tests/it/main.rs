@@ -722,10 +722,8 @@ fn watch_pushes_again_on_save() {
 /// the tests: first push, re-push, one added operation. Without it the test says so.
 #[test]
 fn push_to_moto() {
-    let Ok(endpoint) = std::env::var("LAMBDA_SYNC_TEST_ENDPOINT") else {
-        println!(
-            "push_to_moto: LAMBDA_SYNC_TEST_ENDPOINT is unset, so the push against moto did not run (scripts/with-moto.sh sets it)"
-        );
+    let Some(endpoint) = env_or_skip("LAMBDA_SYNC_TEST_ENDPOINT", "scripts/with-moto.sh sets it")
+    else {
         return;
     };
     let role =
@@ -1016,13 +1014,10 @@ const MOTO_DEFINITION: &str = "twilio_chat_v2.json";
 
 #[test]
 fn a_real_definition_pushes_to_moto_and_boto3_finds_every_method() {
-    let (Ok(endpoint), Ok(python)) = (
-        std::env::var("LAMBDA_SYNC_TEST_ENDPOINT"),
-        std::env::var("LAMBDA_SYNC_TEST_PYTHON"),
+    let (Some(endpoint), Some(python)) = (
+        env_or_skip("LAMBDA_SYNC_TEST_ENDPOINT", "scripts/with-moto.sh sets it"),
+        env_or_skip("LAMBDA_SYNC_TEST_PYTHON", "scripts/with-moto.sh sets it"),
     ) else {
-        println!(
-            "a_real_definition_pushes_to_moto: LAMBDA_SYNC_TEST_ENDPOINT is unset, so it did not run (scripts/with-moto.sh sets it)"
-        );
         return;
     };
     let role =
@@ -1236,7 +1231,7 @@ fn cfn_lint(lint: &Path, dir: &Path, templates: &[PathBuf]) {
 
 #[test]
 fn exported_templates_pass_cfn_lint() {
-    let Some(lint) = std::env::var_os("LAMBDA_SYNC_CFN_LINT") else {
+    let Some(lint) = env_or_skip("LAMBDA_SYNC_CFN_LINT", "scripts/with-cfn-lint.sh sets it") else {
         return;
     };
     let lint = PathBuf::from(lint);
@@ -1379,4 +1374,25 @@ fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
     assert_eq!(answer["status"], 200, "{answer}");
     let event: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
     assert!(carries(&event, "Bucket", "photos"), "{event}");
+}
+
+/// The value of the environment variable `name`, or `None` when it is unset and the test that
+/// needs it should be skipped (with a note on stderr saying how to run it). When CI says the
+/// test must run — `LAMBDA_SYNC_REQUIRE` (set by `.ci/run`) lists `name` — an unset variable
+/// fails the test instead, so a broken CI setup cannot pass by skipping.
+pub fn env_or_skip(name: &str, how: &str) -> Option<String> {
+    use std::io::Write as _;
+    if let Ok(value) = std::env::var(name) {
+        return Some(value);
+    }
+    let required = std::env::var("LAMBDA_SYNC_REQUIRE").unwrap_or_default();
+    assert!(
+        !required.split([' ', ',']).any(|r| r == name),
+        "{name} is unset, but LAMBDA_SYNC_REQUIRE ({required}) says this test must run: {how}"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {name} is unset ({how}; LAMBDA_SYNC_REQUIRE={name} makes this a failure)"
+    );
+    None
 }

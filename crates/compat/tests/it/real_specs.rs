@@ -43,7 +43,10 @@ fn committed_real_definitions() {
 /// that is set (to run a validator on them).
 #[test]
 fn large_real_definitions_from_env() {
-    let Some(dir) = std::env::var_os("LAMBDA_SYNC_REAL_SPECS") else {
+    let Some(dir) = crate::support::env_or_skip(
+        "LAMBDA_SYNC_REAL_SPECS",
+        "set it to a folder of large definitions (scripts/real-specs.sh fetches some)",
+    ) else {
         return;
     };
     let mut files: Vec<_> = std::fs::read_dir(Path::new(&dir))

@@ -467,25 +467,42 @@ async fn throttling_is_retried_and_never_reaches_the_user() {
     assert_eq!(r.retries, 2);
 }
 
-#[tokio::test]
+/// At AWS's own rates, on tokio's paused clock (it advances only while every task waits, so
+/// the test takes no real time and the durations are exact): the fake answers `Throttled` past
+/// those rates, and the engine's pacing and retries keep every throttle from the user.
+/// (Each push paces with a limiter of its own, so the second push's import is throttled once
+/// and retried rather than paced.)
+#[tokio::test(start_paused = true)]
 async fn pacing_keeps_under_the_fakes_rate_limits() {
-    // The fake answers `Throttled` past AWS's rates (scaled); the engine paces at the same
-    // scaled rates and retries, so no throttle reaches the user.
-    let account = FakeAws::default().with_rate_limits(0.02);
-    let r = Engine::new(
+    let account = FakeAws::default().with_rate_limits(1.0);
+    let engine = Engine::new(
         settings(Config::default()),
         Arc::new(account.clone()),
         Arc::new(account.clone()),
     )
-    .with_apply_options(
-        ApplyOptions::default()
-            .with_rate_scale(0.02)
-            .with_backoff(Duration::from_millis(2), Duration::from_millis(50)),
-    )
-    .push(&doc(PETS), None)
-    .await
-    .expect("no throttling error reaches the user");
+    .with_apply_options(ApplyOptions::default().with_rate_scale(1.0));
+    let start = tokio::time::Instant::now();
+    let r = engine
+        .push(&doc(PETS), None)
+        .await
+        .expect("no throttling error reaches the user");
     assert_eq!(r.functions_created.len(), 3);
+    // Without state, a second push imports a second (edge-optimized) API: AWS allows one such
+    // import per 30 s, so it comes no sooner than that.
+    engine.push(&doc(PETS), None).await.expect("second push");
+    let imports = account
+        .calls()
+        .iter()
+        .filter(|c| c.operation == "ImportRestApi")
+        .count();
+    assert!(imports >= 2, "{imports} imports");
+    assert_eq!(account.list_rest_apis().await.unwrap().len(), 2);
+    let interval = lambda_sync::RateClass::ImportEdge.interval();
+    assert!(
+        start.elapsed() >= interval,
+        "{:?} < {interval:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test]
