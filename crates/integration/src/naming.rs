@@ -153,7 +153,13 @@ pub(crate) fn with_suffix(base: &str, n: usize) -> String {
 /// The function name read from a Lambda integration `uri`:
 /// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]/invocations`.
 /// `None` when the uri is not a Lambda invocation uri or uses variables (`${stageVariables.x}`).
-pub(crate) fn function_from_uri(uri: &str) -> Option<(String, Option<String>)> {
+///
+/// ```
+/// use lambda_sync_integration::function_from_uri;
+/// let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:addPet:live/invocations";
+/// assert_eq!(function_from_uri(uri), Some(("addPet".into(), Some("live".into()))));
+/// ```
+pub fn function_from_uri(uri: &str) -> Option<(String, Option<String>)> {
     if uri.contains("${") || !uri.contains(":lambda:path/") {
         return None;
     }

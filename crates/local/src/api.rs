@@ -241,6 +241,9 @@ struct Target<'a> {
     resource: &'a Resource,
     integration: &'a Integration,
     http_method: String,
+    /// The method's operation name (the definition's operationId), which API Gateway puts
+    /// in the proxy event's `requestContext.operationName` when the method has one.
+    operation_name: Option<String>,
     params: BTreeMap<String, String>,
     function: String,
     request_id: String,
@@ -376,6 +379,7 @@ impl LocalApi {
         let target = Target {
             resource,
             integration,
+            operation_name: method.operation_name.clone(),
             http_method,
             params: found.params,
             function,
@@ -772,7 +776,14 @@ impl LocalApi {
         request: &HttpRequest,
         target: &Target<'_>,
     ) -> Result<HttpResponse> {
-        let event = self.proxy_event(request, target).to_string();
+        let mut event = self.proxy_event(request, target);
+        if let (Some(name), Some(context)) = (
+            &target.operation_name,
+            event.get_mut("requestContext").and_then(Value::as_object_mut),
+        ) {
+            context.insert("operationName".into(), Value::String(name.clone()));
+        }
+        let event = event.to_string();
         let invocation = self.run(target, event.as_bytes()).await?;
         let response = match &invocation.outcome {
             Outcome::Timeout => timeout(),
