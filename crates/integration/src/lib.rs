@@ -87,5 +87,7 @@ pub use contract::{
 };
 pub use error::{Error, Result};
 pub use extension::{BodyKind, integration_extension, invocation_uri, request_template};
-pub use naming::{function_from_uri, generate_operation_id, is_valid_function_name, sanitize_function_name};
+pub use naming::{
+    function_from_uri, generate_operation_id, is_valid_function_name, sanitize_function_name,
+};
 pub use options::{BindOptions, Granularity};

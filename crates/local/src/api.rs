@@ -290,6 +290,11 @@ impl LocalApi {
         self.pool.counts().idle
     }
 
+    /// How many execution environments this API started (its cold starts), since it was made.
+    pub fn environments_started(&self) -> u64 {
+        self.pool.counts().started
+    }
+
     /// The API id.
     pub fn api_id(&self) -> &str {
         &self.api_id
@@ -779,7 +784,9 @@ impl LocalApi {
         let mut event = self.proxy_event(request, target);
         if let (Some(name), Some(context)) = (
             &target.operation_name,
-            event.get_mut("requestContext").and_then(Value::as_object_mut),
+            event
+                .get_mut("requestContext")
+                .and_then(Value::as_object_mut),
         ) {
             context.insert("operationName".into(), Value::String(name.clone()));
         }

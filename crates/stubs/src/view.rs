@@ -399,13 +399,28 @@ pub struct RouteView {
 }
 
 /// Builds the view model of a router over `routes` for `runtime`.
-pub fn build_router(function_name: &str, routes: &[Route<'_>], runtime: &RuntimeInfo) -> RouterView {
+pub fn build_router(
+    function_name: &str,
+    routes: &[Route<'_>],
+    runtime: &RuntimeInfo,
+) -> RouterView {
     let family = runtime.family;
     let proxy = routes
         .first()
         .is_some_and(|r| r.contract.integration == IntegrationType::AwsProxy);
     let mut namer = Namer::new(family);
-    for reserved in ["routes", "handler", "route", "operation", "lambda_handler", "ROUTES", "json", "handle", "matches", "called_as"] {
+    for reserved in [
+        "routes",
+        "handler",
+        "route",
+        "operation",
+        "lambda_handler",
+        "ROUTES",
+        "json",
+        "handle",
+        "matches",
+        "called_as",
+    ] {
         namer.name(reserved);
     }
     let mut order: Vec<&Route<'_>> = routes.iter().collect();
