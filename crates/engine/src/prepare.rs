@@ -276,7 +276,7 @@ fn desired_function(
     templates: &lambda_sync_stubs::Templates,
 ) -> Result<DesiredFunction> {
     let b = list[0];
-    let grouped = list.len() > 1 || b.grouped;
+    let grouped = list.iter().any(|m| m.grouped);
     let stub = if grouped {
         let routes: Vec<lambda_sync_stubs::Route<'_>> = list
             .iter()
