@@ -269,15 +269,16 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
     })
 }
 
-/// The function behind `list` (one operation, or the group a router serves).
-fn desired_function(
+/// The first code of the function that serves `list` (the bindings of one function, in
+/// document order): the operation's stub, or for a grouped function the router over all of
+/// them.
+pub fn function_stub(
     list: &[&Binding],
-    runtime: &'static lambda_sync_stubs::RuntimeInfo,
+    runtime: &lambda_sync_stubs::RuntimeInfo,
     templates: &lambda_sync_stubs::Templates,
-) -> Result<DesiredFunction> {
+) -> lambda_sync_stubs::Result<lambda_sync_stubs::Stub> {
     let b = list[0];
-    let grouped = list.iter().any(|m| m.grouped);
-    let stub = if grouped {
+    if list.iter().any(|m| m.grouped) {
         let routes: Vec<lambda_sync_stubs::Route<'_>> = list
             .iter()
             .map(|m| lambda_sync_stubs::Route {
@@ -286,10 +287,21 @@ fn desired_function(
                 discriminators: &m.discriminators,
             })
             .collect();
-        lambda_sync_stubs::render_router(&b.function_name, &routes, runtime, templates)?
+        lambda_sync_stubs::render_router(&b.function_name, &routes, runtime, templates)
     } else {
-        lambda_sync_stubs::render(&b.contract, runtime, templates)?
-    };
+        lambda_sync_stubs::render(&b.contract, runtime, templates)
+    }
+}
+
+/// The function behind `list` (one operation, or the group a router serves).
+fn desired_function(
+    list: &[&Binding],
+    runtime: &'static lambda_sync_stubs::RuntimeInfo,
+    templates: &lambda_sync_stubs::Templates,
+) -> Result<DesiredFunction> {
+    let b = list[0];
+    let grouped = list.iter().any(|m| m.grouped);
+    let stub = function_stub(list, runtime, templates)?;
     let zip = lambda_sync_stubs::package(&stub)?;
     let code_sha256 = lambda_sync_stubs::code_sha256(&zip);
     let operations: Vec<String> = list

@@ -88,7 +88,14 @@ fn every_operation_reaches_its_handler() {
             for rt in RUNTIMES {
                 let rt = runtime(rt).unwrap();
                 let stub = render_router("grouped", &routes, rt, &builtin).unwrap();
-                for c in &contracts {
+                // Every petstore operation; the hostile ones compile and a few run (each case
+                // loads the whole router).
+                let calls = if what == "petstore" {
+                    contracts.len()
+                } else {
+                    3
+                };
+                for c in contracts.iter().take(calls) {
                     batch.add(
                         format!(
                             "{what} {} {} {}",
