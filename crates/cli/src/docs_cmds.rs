@@ -235,7 +235,13 @@ pub fn stubs(args: &StubsArgs) -> anyhow::Result<u8> {
         if !seen.insert(b.function_name.clone()) {
             continue;
         }
-        let stub = lambda_sync::stubs::render(&b.contract, runtime, &templates)?;
+        // A function that serves several operations gets their router.
+        let list: Vec<_> = bindings
+            .bindings
+            .iter()
+            .filter(|m| m.function_name == b.function_name)
+            .collect();
+        let stub = lambda_sync::function_stub(&list, runtime, &templates)?;
         let dir = args.out_dir.join(&stub.function_name);
         std::fs::create_dir_all(&dir).map_err(|e| unwritable(e, &dir))?;
         let file = dir.join(&stub.file_name);

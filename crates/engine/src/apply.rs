@@ -231,6 +231,27 @@ impl<'a> Runner<'a> {
             Some(id) => Some(self.read_api(id, region).await?),
             None => None,
         };
+        // The functions the API calls today (a granularity change leaves some unused).
+        let mut api_functions = std::collections::BTreeSet::new();
+        if let Some(id) = api_id {
+            let resources = self
+                .call(RateClass::GatewayRead, || self.gateway.get_resources(id))
+                .await
+                .map_err(|source| Error::Aws {
+                    step: format!("reading the resources of REST API {id}"),
+                    source,
+                })?;
+            for m in resources.iter().flat_map(|r| r.methods.values()) {
+                if let Some((name, _)) = m
+                    .integration
+                    .as_ref()
+                    .and_then(|i| i.uri.as_deref())
+                    .and_then(lambda_sync_integration::function_from_uri)
+                {
+                    api_functions.insert(name);
+                }
+            }
+        }
         let mut policies = BTreeMap::new();
         let mut cached_policies = std::collections::BTreeSet::new();
         let mut to_read = Vec::new();
@@ -274,6 +295,7 @@ impl<'a> Runner<'a> {
         Ok(Observed {
             functions: names,
             api,
+            api_functions,
             policies,
             cached_policies,
         })

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use lambda_sync_aws::{BasePathMode, EndpointType, PutMode};
-use lambda_sync_integration::IntegrationType;
+use lambda_sync_integration::{Granularity, IntegrationType};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -80,8 +80,11 @@ pub struct Config {
     pub runtime: Option<String>,
     /// `aws` (default, non-proxy) or `aws_proxy`.
     pub integration: IntegrationType,
-    /// Function name template: `{prefix}`, `{title}`, `{version}`, `{operationId}`.
+    /// Function name template: `{prefix}`, `{title}`, `{version}`, `{tag}`, `{operationId}`.
     pub name_template: Option<String>,
+    /// How operations map to functions: `operation` (default, one each), `tag` (one per first
+    /// tag) or `api` (one for the API). `x-lambda-sync-function: NAME` groups by hand.
+    pub granularity: Granularity,
     /// The value of `{prefix}` in `name_template`.
     pub prefix: Option<String>,
     /// Deploy the API to this stage after each push (no deployment when unset).
@@ -137,6 +140,7 @@ impl Default for Config {
             execution_role: None,
             runtime: None,
             integration: IntegrationType::Aws,
+            granularity: Granularity::Operation,
             name_template: None,
             prefix: None,
             stage: None,
@@ -180,6 +184,8 @@ pub struct Settings {
     pub integration: IntegrationType,
     /// Function name template.
     pub name_template: Option<String>,
+    /// How operations map to functions.
+    pub granularity: Granularity,
     /// Name prefix.
     pub prefix: Option<String>,
     /// Stage to deploy to.
@@ -335,6 +341,7 @@ impl Config {
             execution_role,
             runtime,
             integration: self.integration,
+            granularity: self.granularity,
             name_template: self.name_template.clone(),
             prefix: self.prefix.clone(),
             stage: self.stage.clone(),

@@ -9,7 +9,8 @@
 //! - One function per desired function (`FunctionName` as `push` names it), its code in the
 //!   code folder (a folder per function for SAM's `CodeUri`, a zip for `AWS::Lambda::Function`
 //!   `Code`, both uploaded by `sam deploy` / `aws cloudformation package`).
-//! - One `AWS::Lambda::Permission` per operation, its `SourceArn` built from the API's id and
+//! - One `AWS::Lambda::Permission` per operation (one per API for a grouped function), its
+//!   `SourceArn` built from the API's id and
 //!   the method's resource path; one per function and API when the function's policy would pass
 //!   Lambda's 20 KB.
 //! - CloudFormation's limits: a body that makes the template pass 51,200 bytes goes to a file
@@ -262,7 +263,18 @@ pub fn export(prepared: &Prepared, settings: &Settings, options: &ExportOptions)
             .iter()
             .map(|p| statement_bytes(arn_len, &settings.region, &settings.account_id, &p.path))
             .sum();
-        if policy > limits::MAX_FUNCTION_POLICY_BYTES {
+        let grouped = prepared
+            .functions
+            .iter()
+            .any(|f| f.name == *name && f.grouped);
+        if grouped {
+            // A grouped function (granularity `tag` or `api`, or a dispatching one): one
+            // permission for the API, as push gives it.
+            *list = vec![Permission {
+                logical: format!("Perm{}Api", &ids[*name][2..]),
+                path: "/*".to_string(),
+            }];
+        } else if policy > limits::MAX_FUNCTION_POLICY_BYTES {
             notes.push(format!(
                 "function {name}: {} operation permissions would make a {policy}-byte policy (Lambda's limit is {} bytes); one permission covers every method and path of the API",
                 list.len(),

@@ -33,6 +33,8 @@ pub struct Observed {
     pub policies: BTreeMap<String, Vec<PolicyStatement>>,
     /// The functions whose statements came from the state's cache rather than `GetPolicy`.
     pub cached_policies: BTreeSet<String>,
+    /// The functions the target API's integrations call today (read with `GetResources`).
+    pub api_functions: BTreeSet<String>,
 }
 
 /// The API that a value belongs to: one that exists, or the one this push's import creates.
@@ -217,6 +219,9 @@ pub struct Plan {
     pub create_functions: Vec<CreateFunctionStep>,
     /// Functions that exist and are used as they are.
     pub reuse_functions: Vec<String>,
+    /// Functions the API called before this push and no longer does (after a granularity
+    /// change, say): listed, never changed or deleted.
+    pub unused_functions: Vec<String>,
     /// The import or put.
     pub api: ApiStep,
     /// Statements to remove (stale ones lambda-sync made for this API, and those replaced).
@@ -304,6 +309,16 @@ impl fmt::Display for Plan {
         }
         for name in &self.reuse_functions {
             writeln!(f, "  = {name}")?;
+        }
+        if !self.unused_functions.is_empty() {
+            writeln!(
+                f,
+                "{} function(s) no longer used by this API (kept as they are; delete them yourself when you no longer need them)",
+                self.unused_functions.len()
+            )?;
+            for name in &self.unused_functions {
+                writeln!(f, "  ? {name}")?;
+            }
         }
         let replaced: BTreeSet<(&str, &str)> = self
             .add_permissions
@@ -436,12 +451,20 @@ pub fn plan(
         body: Arc::new(prepared.body.clone()),
     };
     let permissions = plan_permissions(prepared, observed, settings, &api);
+    let wanted: BTreeSet<&str> = prepared.functions.iter().map(|f| f.name.as_str()).collect();
+    let unused_functions = observed
+        .api_functions
+        .iter()
+        .filter(|f| !wanted.contains(f.as_str()))
+        .cloned()
+        .collect();
     Ok(Plan {
         skipped,
         api_name: prepared.api_name.clone(),
         api_id: api,
         create_functions,
         reuse_functions,
+        unused_functions,
         api: api_step,
         remove_permissions: permissions.remove,
         add_permissions: permissions.add,
@@ -520,14 +543,24 @@ fn plan_permissions(
         };
         let existing = observed.policies.get(&f.name).unwrap_or(&empty);
         let own = |s: &&PolicyStatement| api.known().is_some_and(|id| made_for_api(s, id));
-        let mut wanted: Vec<Wanted> = desired
-            .iter()
-            .map(|p| Wanted {
-                statement_id: ApiScoped::new(api, |id| p.statement_id(id)),
-                source_arn: ApiScoped::new(api, |id| p.source_arn(id)),
-                operations: vec![p.operation()],
-            })
-            .collect();
+        let mut wanted: Vec<Wanted> = if f.grouped {
+            // A grouped function: one statement for every method of the API.
+            let any = desired[0];
+            vec![Wanted {
+                statement_id: ApiScoped::new(api, api_statement_id),
+                source_arn: ApiScoped::new(api, |id| format!("{}/*/*/*", any.api_arn(id))),
+                operations: desired.iter().map(|p| p.operation()).collect(),
+            }]
+        } else {
+            desired
+                .iter()
+                .map(|p| Wanted {
+                    statement_id: ApiScoped::new(api, |id| p.statement_id(id)),
+                    source_arn: ApiScoped::new(api, |id| p.source_arn(id)),
+                    operations: vec![p.operation()],
+                })
+                .collect()
+        };
         // Would the policy fit? Statements that stay (others') plus the wanted ones, measured
         // as Lambda measures the policy document, with a margin for its own formatting.
         let function_arn = format!(
@@ -544,7 +577,7 @@ fn plan_permissions(
             source_arn: Some(w.source_arn.resolve(stand_in)),
         }));
         let size = policy_document_len(&function_arn, &after);
-        if size + POLICY_MARGIN > MAX_FUNCTION_POLICY_BYTES {
+        if !f.grouped && size + POLICY_MARGIN > MAX_FUNCTION_POLICY_BYTES {
             let operations: Vec<String> = wanted.drain(..).flat_map(|w| w.operations).collect();
             out.warnings.push(format!(
                 "function {}: {} per-method invoke permissions would make its policy {size} bytes, \

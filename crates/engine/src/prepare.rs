@@ -36,6 +36,11 @@ pub struct DesiredFunction {
     pub zip: Vec<u8>,
     /// Base64 SHA-256 of the zip, as Lambda reports `CodeSha256`.
     pub code_sha256: String,
+    /// Whether it serves a group of operations (its code is a router, and it gets one invoke
+    /// permission for the whole API).
+    pub grouped: bool,
+    /// The operations it serves (`GET /pets`), in document order.
+    pub operations: Vec<String>,
 }
 
 /// An invoke permission that must exist, for one operation, on whatever API the push targets.
@@ -101,6 +106,9 @@ pub struct Prepared {
     /// Operations compat left out because API Gateway cannot tell them apart from another one
     /// (each is also a warning in `diagnostics`).
     pub left_out: Vec<lambda_sync_compat::LeftOut>,
+    /// Pointers of the methods added to `document` for operations compat left out (their
+    /// function dispatches on the discriminating parameters); not written back.
+    pub dispatch_methods: Vec<String>,
 }
 
 /// Checks a runtime id against the catalogue and today's date: blocked → error (naming the
@@ -136,6 +144,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 pub fn bind_options(settings: &Settings, api_id: Option<&str>) -> BindOptions {
     let mut o = BindOptions::new(settings.region.clone(), settings.account_id.clone())
         .with_integration(settings.integration)
+        .with_granularity(settings.granularity)
         .with_write_operation_ids(settings.update_definition)
         .with_api_id(api_id.map(str::to_string));
     if let Some(t) = &settings.name_template {
@@ -178,7 +187,15 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
     let options = bind_options(settings, None);
     let (bindings, bind_diags) = lambda_sync_integration::bind(&transformed.document, &options)?;
     diagnostics.extend(bind_diags);
-    let (document, _) = lambda_sync_integration::apply(&transformed.document, &bindings, &options);
+    let (document, integration_changes) =
+        lambda_sync_integration::apply(&transformed.document, &bindings, &options);
+    // Methods added for operations compat left out exist for AWS only: the write-back leaves
+    // them out (the next push adds them again from the set-aside operations).
+    let dispatch_methods: Vec<String> = integration_changes
+        .iter()
+        .filter(|c| c.kind == lambda_sync_integration::ChangeKind::DispatchMethodAdded)
+        .map(|c| c.pointer.clone())
+        .collect();
     let api_name = document.title().unwrap_or("untitled API").to_string();
     let body_value = lambda_sync_compat::slim(document.value().clone());
     let body = serde_json::to_vec(&body_value).expect("a JSON value serialises");
@@ -211,15 +228,29 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
     let templates = lambda_sync_stubs::Templates::builtin();
     let mut functions: Vec<DesiredFunction> = Vec::new();
     let mut permissions = Vec::new();
+    // Each function's operations, in document order of the function's first one.
+    let mut members: Vec<(&str, Vec<&Binding>)> = Vec::new();
     for b in &bindings.bindings {
-        if !functions.iter().any(|f| f.name == b.function_name) {
-            functions.push(desired_function(b, runtime, &templates)?);
+        match members.iter_mut().find(|(n, _)| *n == b.function_name) {
+            Some((_, list)) => list.push(b),
+            None => members.push((&b.function_name, vec![b])),
         }
+    }
+    for (_, list) in &members {
+        functions.push(desired_function(list, runtime, &templates)?);
+    }
+    for b in bindings.bindings.iter().filter(|b| !b.via_method) {
+        // The method API Gateway calls: the operation's own, or the one added for it.
+        let method_path = b.dispatch_path.as_deref().unwrap_or(&b.path);
         permissions.push(DesiredPermission {
             function: b.function_name.clone(),
             method: b.method.as_upper().to_string(),
-            path: b.path.clone(),
-            resource_path: lambda_sync_aws::resource_path(&body_value, settings.basepath, &b.path),
+            path: method_path.to_string(),
+            resource_path: lambda_sync_aws::resource_path(
+                &body_value,
+                settings.basepath,
+                method_path,
+            ),
             permission: b.permission.clone(),
         });
     }
@@ -234,19 +265,59 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         diagnostics,
         api_id_in_document,
         left_out,
+        dispatch_methods,
     })
 }
 
+/// The first code of the function that serves `list` (the bindings of one function, in
+/// document order): the operation's stub, or for a grouped function the router over all of
+/// them.
+pub fn function_stub(
+    list: &[&Binding],
+    runtime: &lambda_sync_stubs::RuntimeInfo,
+    templates: &lambda_sync_stubs::Templates,
+) -> lambda_sync_stubs::Result<lambda_sync_stubs::Stub> {
+    let b = list[0];
+    if list.iter().any(|m| m.grouped) {
+        let routes: Vec<lambda_sync_stubs::Route<'_>> = list
+            .iter()
+            .map(|m| lambda_sync_stubs::Route {
+                contract: &m.contract,
+                called_as: &m.called_as,
+                discriminators: &m.discriminators,
+            })
+            .collect();
+        lambda_sync_stubs::render_router(&b.function_name, &routes, runtime, templates)
+    } else {
+        lambda_sync_stubs::render(&b.contract, runtime, templates)
+    }
+}
+
+/// The function behind `list` (one operation, or the group a router serves).
 fn desired_function(
-    b: &Binding,
+    list: &[&Binding],
     runtime: &'static lambda_sync_stubs::RuntimeInfo,
     templates: &lambda_sync_stubs::Templates,
 ) -> Result<DesiredFunction> {
-    let stub = lambda_sync_stubs::render(&b.contract, runtime, templates)?;
+    let b = list[0];
+    let grouped = list.iter().any(|m| m.grouped);
+    let stub = function_stub(list, runtime, templates)?;
     let zip = lambda_sync_stubs::package(&stub)?;
     let code_sha256 = lambda_sync_stubs::code_sha256(&zip);
-    let operation = format!("{} {}", b.method.as_upper(), b.path);
-    let mut description = format!("lambda-sync: {operation}");
+    let operations: Vec<String> = list
+        .iter()
+        .map(|m| format!("{} {}", m.method.as_upper(), m.path))
+        .collect();
+    let operation = if operations.len() > 1 {
+        format!("{} operations ({}, ...)", operations.len(), operations[0])
+    } else {
+        operations[0].clone()
+    };
+    let mut description = if operations.len() > 1 {
+        format!("lambda-sync: router for {} operations", operations.len())
+    } else {
+        format!("lambda-sync: {operation}")
+    };
     description.truncate(256);
     Ok(DesiredFunction {
         name: b.function_name.clone(),
@@ -258,6 +329,8 @@ fn desired_function(
         source: stub.source,
         zip,
         code_sha256,
+        grouped,
+        operations,
     })
 }
 
@@ -265,6 +338,13 @@ fn desired_function(
 /// AWS-ready document with the API id recorded at the root.
 pub fn write_back_document(prepared: &Prepared, api_id: Option<&str>) -> Document {
     let mut doc = prepared.document.clone();
+    for at in &prepared.dispatch_methods {
+        if let Some((item, method)) = at.rsplit_once('/')
+            && let Some(Value::Object(item)) = doc.value_mut().pointer_mut(item)
+        {
+            item.shift_remove(method);
+        }
+    }
     if let (Some(id), Some(obj)) = (api_id, doc.value_mut().as_object_mut())
         && obj.get(API_ID_KEY).and_then(Value::as_str) != Some(id)
     {

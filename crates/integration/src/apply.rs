@@ -30,6 +30,9 @@ pub enum ChangeKind {
     /// A response was declared for a status the integration maps to (so API Gateway has a
     /// method response for it).
     ResponseAdded,
+    /// A method was added to a path for operations compat left out of it (API Gateway cannot
+    /// tell them apart): its function dispatches on their parameters.
+    DispatchMethodAdded,
 }
 
 /// Returns a copy of `doc` with an `x-amazon-apigateway-integration` on every bound operation
@@ -52,18 +55,49 @@ pub fn apply(
 ) -> (Document, Vec<Change>) {
     let mut out = doc.clone();
     let mut changes = Vec::new();
+    let v2 = doc.version().is_v2();
     for b in &bindings.bindings {
-        let Some(Value::Object(op)) = out.value_mut().pointer_mut(&b.pointer) else {
+        if b.via_method {
+            // Reached through another operation's method; nothing of its own to write.
+            continue;
+        }
+        let target = match &b.dispatch_path {
+            Some(path) => {
+                let at = pointer::push(&pointer::push("/paths", path), b.method.as_str());
+                let Some(Value::Object(item)) =
+                    out.value_mut().pointer_mut(&pointer::push("/paths", path))
+                else {
+                    continue;
+                };
+                if item.contains_key(b.method.as_str()) {
+                    continue;
+                }
+                item.insert(b.method.as_str().to_string(), dispatch_method(b, path, v2));
+                changes.push(Change {
+                    kind: ChangeKind::DispatchMethodAdded,
+                    pointer: at.clone(),
+                    message: format!(
+                        "{} {}: added a method that dispatches to {} (compat left it out: API Gateway cannot tell it apart from the path's other operations)",
+                        b.method, path, b.operation_id
+                    ),
+                });
+                at
+            }
+            None => b.pointer.clone(),
+        };
+        let Some(Value::Object(op)) = out.value_mut().pointer_mut(&target) else {
             continue;
         };
+        // A grouped function learns the operation from the method's operation name
+        // (`aws_proxy`), so the method needs an operationId.
         if b.operation_id_generated
-            && options.write_operation_ids()
+            && (options.write_operation_ids() || b.grouped)
             && !op.contains_key("operationId")
         {
             insert_operation_id(op, &b.operation_id);
             changes.push(Change {
                 kind: ChangeKind::OperationIdWritten,
-                pointer: pointer::push(&b.pointer, "operationId"),
+                pointer: pointer::push(&target, "operationId"),
                 message: format!(
                     "{} {}: wrote the generated operationId `{}`",
                     b.method, b.path, b.operation_id
@@ -79,16 +113,27 @@ pub fn apply(
                 .entry("responses")
                 .or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(responses) = responses {
-                let code = status.to_string();
-                let declared = responses.contains_key(&code)
-                    || (status == 200 && responses.contains_key("default"));
-                if !declared {
-                    responses.insert(code.clone(), json!({"description": "Success"}));
+                let unknown = crate::bind::unknown_operation_error();
+                let mut wanted: Vec<(u16, &str)> = vec![(status, "Success")];
+                for e in &b.extra_errors {
+                    wanted.push((e.status, e.description.as_deref().unwrap_or("Error")));
+                }
+                if b.grouped {
+                    wanted.push((unknown.status, "Unknown operation"));
+                }
+                for (status, description) in wanted {
+                    let code = status.to_string();
+                    let declared = responses.contains_key(&code)
+                        || (status == 200 && responses.contains_key("default"));
+                    if declared {
+                        continue;
+                    }
+                    responses.insert(code.clone(), json!({ "description": description }));
                     changes.push(Change {
                         kind: ChangeKind::ResponseAdded,
-                        pointer: pointer::push(&pointer::push(&b.pointer, "responses"), &code),
+                        pointer: pointer::push(&pointer::push(&target, "responses"), &code),
                         message: format!(
-                            "{} {}: declared response {code}, which the integration answers with on success",
+                            "{} {}: declared response {code}, which the integration answers with",
                             b.method, b.path
                         ),
                     });
@@ -98,7 +143,7 @@ pub fn apply(
         op.insert(EXTENSION.to_string(), integration_extension(b, options));
         changes.push(Change {
             kind: ChangeKind::IntegrationAdded,
-            pointer: pointer::push(&b.pointer, EXTENSION),
+            pointer: pointer::push(&target, EXTENSION),
             message: format!(
                 "{} {}: added an `{}` integration with Lambda function `{}`",
                 b.method,
@@ -129,4 +174,35 @@ fn insert_operation_id(op: &mut Map<String, Value>, id: &str) {
             placed = true;
         }
     }
+}
+
+/// The method added at `path` for a left-out operation: its operationId, the path's variables,
+/// its responses' codes (the integration is added after).
+fn dispatch_method(b: &crate::Binding, path: &str, v2: bool) -> Value {
+    let parameters: Vec<Value> = lambda_sync_spec::path_template_names(path)
+        .into_iter()
+        .map(|name| {
+            if v2 {
+                json!({"name": name, "in": "path", "required": true, "type": "string"})
+            } else {
+                json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}})
+            }
+        })
+        .collect();
+    let mut responses = Map::new();
+    responses.insert(
+        b.contract.success_status.to_string(),
+        json!({"description": "Success"}),
+    );
+    for e in &b.contract.errors {
+        responses.insert(
+            e.status.to_string(),
+            json!({"description": e.description.as_deref().unwrap_or("Error")}),
+        );
+    }
+    let mut m = Map::new();
+    m.insert("operationId".into(), json!(b.operation_id));
+    m.insert("parameters".into(), Value::Array(parameters));
+    m.insert("responses".into(), Value::Object(responses));
+    Value::Object(m)
 }

@@ -1,11 +1,14 @@
 //! Binding operations to functions: names, event contracts, permissions.
 
-use crate::contract::{ErrorResponse, EventContract, EventField, FieldSource, IntegrationType};
+use crate::contract::{
+    Discriminator, ErrorResponse, EventContract, EventField, FieldSource, IntegrationType,
+    OPERATION_KEY,
+};
 use crate::error::Result;
 use crate::naming::{
     function_from_uri, generate_operation_id, sanitize_function_name, with_suffix,
 };
-use crate::options::BindOptions;
+use crate::options::{BindOptions, Granularity};
 use lambda_sync_spec::{Diagnostic, Document, Method, Operation, ParameterLocation, Severity};
 use serde::Serialize;
 use serde_json::Value;
@@ -13,6 +16,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The key of the integration extension.
 pub(crate) const EXTENSION: &str = "x-amazon-apigateway-integration";
+
+/// The extension that groups operations by hand: `x-lambda-sync-function: NAME` on an
+/// operation or a path item (the operation's wins) puts the operation in the function of that
+/// group, whatever the granularity.
+pub const FUNCTION_EXTENSION: &str = "x-lambda-sync-function";
+
+/// Where compat keeps what it set aside.
+const WRAPPER: &str = "x-disabled-for-amazon-gateway";
 
 /// Every Lambda-backed operation of a definition and the function behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,6 +77,29 @@ pub struct Binding {
     pub contract: EventContract,
     /// The permission API Gateway needs to invoke the function for this operation.
     pub permission: InvokePermission,
+    /// Whether the function serves a group of operations (by tag, by API, by
+    /// `x-lambda-sync-function`, or operations API Gateway cannot tell apart): its code is a
+    /// router, its event carries the operationId, and it gets one invoke permission per API.
+    pub grouped: bool,
+    /// The operationId API Gateway reports for the method that reaches this operation
+    /// (`event["x-lambda-sync-operation"]`, `requestContext.operationName`): its own, or for an
+    /// operation that shares a method with others, the id of the method's operation.
+    pub called_as: String,
+    /// The parameters whose presence selects this operation among those that share its method
+    /// (from the path's `#fragment`, else its required query and header parameters); empty for
+    /// the method's fallback operation.
+    pub discriminators: Vec<Discriminator>,
+    /// Whether the operation is reached through another operation's method (compat left it out
+    /// of what AWS sees): it has no integration of its own.
+    pub via_method: bool,
+    /// For an operation compat left out whose method the API has not got: the path key (in the
+    /// AWS-ready document) where [`apply`](crate::apply) adds the method that dispatches to it.
+    pub dispatch_path: Option<String>,
+    /// Fields of the other operations that share this operation's method, which its request
+    /// template also passes (so the router can look at their discriminators).
+    pub extra_fields: Vec<EventField>,
+    /// Error responses of the other operations that share this operation's method.
+    pub extra_errors: Vec<ErrorResponse>,
 }
 
 /// A resource-based policy statement that lets API Gateway invoke a function for one
@@ -190,6 +224,10 @@ struct Pending<'a> {
     wanted: String,
     exact: bool,
     name: String,
+    /// The group key (tag, title, `x-lambda-sync-function`), when the function is grouped.
+    group: Option<String>,
+    /// For an operation compat left out: its record.
+    left: Option<lambda_sync_compat::LeftOut>,
 }
 
 /// Binds every operation of `doc` to a Lambda function.
@@ -246,15 +284,50 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
             wanted: String::new(),
             exact: false,
             name: String::new(),
+            group: None,
+            left: None,
             op,
         });
     }
+    // Operations compat left out (API Gateway cannot tell them from another one): read from a
+    // copy whose `paths` are the set-aside path items, so they get views like any other.
+    let aside = set_aside(doc, &repairs);
+    if let Some(aside) = &aside {
+        for op in aside.operations() {
+            let Some(lo) = repairs
+                .left_out
+                .iter()
+                .find(|l| l.path == op.path && l.method.eq_ignore_ascii_case(op.method.as_str()))
+            else {
+                continue;
+            };
+            if op.value.get(EXTENSION).is_some() {
+                continue;
+            }
+            let written = op.operation_id.filter(|s| !s.trim().is_empty());
+            pending.push(Pending {
+                operation_id: written.unwrap_or_default().to_string(),
+                generated: written.is_none(),
+                existing: None,
+                wanted: String::new(),
+                exact: false,
+                name: String::new(),
+                group: None,
+                left: Some(lo.clone()),
+                op,
+            });
+        }
+    }
 
     assign_operation_ids(&mut pending, &mut diags);
+    assign_groups(doc, options, &mut pending, &mut diags);
     assign_names(doc, options, &mut pending, &mut diags);
+    let routes = dispatch(doc, &mut pending, &mut diags);
 
     let mut bindings = Vec::with_capacity(pending.len());
-    for p in pending {
+    for (i, p) in pending.into_iter().enumerate() {
+        let route = &routes[i];
+        let grouped = p.group.is_some() || route.shared;
         let integration = p.existing.as_ref().map_or(options.integration(), |e| e.2);
         let qualifier = match &p.existing {
             Some(e) => e.1.clone(),
@@ -266,18 +339,29 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
             &p.name,
             integration,
             repairs.operation(&p.op.pointer),
+            grouped,
             &mut diags,
         );
-        let mut key = format!("{} {}", p.op.method.as_upper(), p.op.path);
+        let (pointer, path) = match &p.left {
+            Some(lo) => (lo.pointer.clone(), lo.path.clone()),
+            None => (p.op.pointer.clone(), p.op.path.to_string()),
+        };
+        // The method API Gateway calls for this operation.
+        let method_path = route.method_path.clone().unwrap_or_else(|| path.clone());
+        let mut key = format!("{} {}", p.op.method.as_upper(), method_path);
         if let Some(api) = options.api_id() {
             key.push(' ');
             key.push_str(api);
         }
         let digest = crate::naming::long_hash(&key);
         bindings.push(Binding {
-            pointer: p.op.pointer.clone(),
+            pointer,
             method: p.op.method,
-            path: p.op.path.to_string(),
+            path,
+            called_as: route
+                .called_as
+                .clone()
+                .unwrap_or_else(|| p.operation_id.clone()),
             operation_id: p.operation_id,
             operation_id_generated: p.generated,
             function_name: p.name,
@@ -304,10 +388,17 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
                 region: options.region().to_string(),
                 account: options.account_id().to_string(),
                 method: p.op.method,
-                path: p.op.path.to_string(),
+                path: method_path,
             },
+            grouped,
+            discriminators: Vec::new(),
+            via_method: p.left.is_some() && route.dispatch_path.is_none(),
+            dispatch_path: route.dispatch_path.clone(),
+            extra_fields: Vec::new(),
+            extra_errors: Vec::new(),
         });
     }
+    finish_dispatch(&mut bindings, &routes, &mut diags);
     diags.extend(unsupported_names(&bindings, doc));
     doc.locate(&mut diags);
     Ok((Bindings { bindings }, diags))
@@ -368,12 +459,15 @@ fn assign_names(
             p.name = name.clone();
             continue;
         }
+        let tag = p.op.tags.first().copied().unwrap_or("default");
+        let key = p.group.as_deref().unwrap_or(&p.operation_id);
         let candidate = options
             .name_template()
             .replace("{prefix}", options.prefix().unwrap_or(""))
             .replace("{title}", title)
             .replace("{version}", version)
-            .replace("{operationId}", &p.operation_id);
+            .replace("{tag}", tag)
+            .replace("{operationId}", key);
         let sanitized = sanitize_function_name(&candidate).unwrap_or_else(|| {
             // Nothing usable in the operationId: the generated id stands in for it.
             let fallback = generate_operation_id(p.op.method, p.op.path);
@@ -382,6 +476,7 @@ fn assign_names(
                 .replace("{prefix}", options.prefix().unwrap_or(""))
                 .replace("{title}", title)
                 .replace("{version}", version)
+                .replace("{tag}", tag)
                 .replace("{operationId}", &fallback);
             sanitize_function_name(&c).unwrap_or(fallback)
         });
@@ -403,7 +498,7 @@ fn assign_names(
                 ),
             ));
         }
-        p.exact = sanitized == p.operation_id && !p.generated;
+        p.exact = sanitized == p.operation_id && !p.generated && p.group.is_none();
         p.wanted = sanitized;
     }
 
@@ -429,6 +524,17 @@ fn assign_names(
     let mut losers = Vec::new();
     for (key, members) in &mut groups {
         members.sort_by_key(|&i| (!pending[i].exact, canonical(&pending[i])));
+        if members.iter().any(|&i| pending[i].group.is_some()) {
+            // A group's operations share its name; an operation of its own loses it.
+            for &i in members.iter() {
+                if pending[i].group.is_some() {
+                    pending[i].name = pending[i].wanted.clone();
+                } else {
+                    losers.push(i);
+                }
+            }
+            continue;
+        }
         let start = if taken.contains(key) {
             0
         } else {
@@ -477,6 +583,7 @@ fn contract(
     function_name: &str,
     integration: IntegrationType,
     repairs: Option<&lambda_sync_compat::OperationRepairs>,
+    grouped: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> EventContract {
     struct Candidate<'a> {
@@ -570,6 +677,7 @@ fn contract(
     let mut fields: Vec<EventField> = Vec::new();
     let taken = |fields: &[EventField], key: &str, source: FieldSource| {
         key == "body"
+            || (grouped && key == OPERATION_KEY)
             || fields.iter().any(|f| {
                 f.key == key
                     || (source == FieldSource::Header
@@ -726,4 +834,318 @@ fn unsupported_names(bindings: &[Binding], doc: &Document) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A copy of `doc` whose `paths` are the path items compat set aside (left out of what AWS
+/// sees), or `None` when there are none.
+fn set_aside(doc: &Document, repairs: &lambda_sync_compat::Repairs) -> Option<Document> {
+    if repairs.left_out.is_empty() {
+        return None;
+    }
+    let aside = doc.value().get("paths")?.get(WRAPPER)?.as_object()?;
+    let paths: serde_json::Map<String, Value> = aside
+        .iter()
+        .filter(|(k, _)| !k.starts_with("x-"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut root = doc.value().clone();
+    root.as_object_mut()?
+        .insert("paths".into(), Value::Object(paths));
+    Document::from_value(root, doc.format()).ok()
+}
+
+/// The group of each operation: `x-lambda-sync-function` on the operation, else on its path
+/// item, else the granularity's key (the first tag, or the API's title).
+fn assign_groups(
+    doc: &Document,
+    options: &BindOptions,
+    pending: &mut [Pending<'_>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let title = doc
+        .title()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or("api");
+    for p in pending.iter_mut() {
+        if p.existing.is_some() {
+            continue;
+        }
+        let item_pointer =
+            p.op.pointer
+                .rsplit_once('/')
+                .map_or("", |(item, _)| item)
+                .to_string();
+        let item = match &p.left {
+            Some(lo) => lo.pointer.rsplit_once('/').and_then(|(i, _)| doc.get(i)),
+            None => doc.get(&item_pointer),
+        };
+        let by_hand = [
+            p.op.value.get(FUNCTION_EXTENSION),
+            item.and_then(|i| i.get(FUNCTION_EXTENSION)),
+        ]
+        .into_iter()
+        .flatten()
+        .next();
+        if let Some(v) = by_hand {
+            match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(name) => {
+                    p.group = Some(name.to_string());
+                    continue;
+                }
+                None => diags.push(diag(
+                    Severity::Warning,
+                    "function-extension-invalid",
+                    &p.op.pointer,
+                    format!(
+                        "`{FUNCTION_EXTENSION}` of {} {} must be a non-empty string (a function name); it is ignored",
+                        p.op.method, p.op.path
+                    ),
+                )),
+            }
+        }
+        p.group = match options.granularity() {
+            Granularity::Operation => None,
+            Granularity::Tag => Some(p.op.tags.first().copied().unwrap_or("default").to_string()),
+            Granularity::Api => Some(title.to_string()),
+        };
+    }
+}
+
+/// How one operation is reached, once operations that share a method are known.
+#[derive(Debug, Default, Clone)]
+struct Route {
+    /// Whether the operation shares its method with others (its function dispatches).
+    shared: bool,
+    /// The operationId API Gateway reports for the method, when not the operation's own.
+    called_as: Option<String>,
+    /// The path of the method API Gateway calls, when not the operation's own.
+    method_path: Option<String>,
+    /// Where the method is added, for a left-out operation that carries its method.
+    dispatch_path: Option<String>,
+    /// The indexes of the operations that share the method (the carrier first), on the
+    /// carrier only.
+    members: Vec<usize>,
+}
+
+/// `/a/{x}/b` → `/a/{}/b`: paths API Gateway cannot tell apart compare equal.
+fn shape(path: &str) -> String {
+    let base = path.split(['#', '?']).next().unwrap_or(path);
+    let base = if base.len() > 1 {
+        base.trim_end_matches('/')
+    } else {
+        base
+    };
+    base.split('/')
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                "{}"
+            } else {
+                s
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Joins each operation compat left out to the operation that has its method and path (its
+/// function dispatches on the discriminating parameters), or, when the API has no such
+/// method, makes the first of them carry a method of its own at the path; the others join it.
+fn dispatch(
+    doc: &Document,
+    pending: &mut [Pending<'_>],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Route> {
+    let mut routes = vec![Route::default(); pending.len()];
+    // Active paths by shape.
+    let active_paths: BTreeMap<String, String> = doc
+        .value()
+        .get("paths")
+        .and_then(Value::as_object)
+        .map(|paths| {
+            paths
+                .keys()
+                .filter(|k| !k.starts_with("x-"))
+                .map(|k| (shape(k), k.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    // (method, shape) → carrier index.
+    let mut carriers: BTreeMap<(Method, String), usize> = BTreeMap::new();
+    for (i, p) in pending.iter().enumerate() {
+        if p.left.is_none() {
+            carriers.entry((p.op.method, shape(p.op.path))).or_insert(i);
+        }
+    }
+    for i in 0..pending.len() {
+        let Some(lo) = pending[i].left.clone() else {
+            continue;
+        };
+        let key = (pending[i].op.method, shape(&lo.repaired_path));
+        match carriers.get(&key).copied() {
+            Some(c) => {
+                pending[i].name = pending[c].name.clone();
+                routes[i].called_as = Some(pending[c].operation_id.clone());
+                routes[i].method_path = Some(
+                    routes[c]
+                        .dispatch_path
+                        .clone()
+                        .unwrap_or_else(|| pending[c].op.path.to_string()),
+                );
+                routes[c].members.push(i);
+                routes[i].shared = true;
+                routes[c].shared = true;
+            }
+            None => match active_paths.get(&key.1) {
+                Some(path) => {
+                    routes[i].dispatch_path = Some(path.clone());
+                    routes[i].method_path = Some(path.clone());
+                    carriers.insert(key, i);
+                }
+                None => diags.push(diag(
+                    Severity::Warning,
+                    "dispatch-unreachable",
+                    &lo.pointer,
+                    format!(
+                        "{} {} stays out of what AWS sees: the API has no path `{}` to dispatch it from",
+                        lo.method, lo.path, lo.repaired_path
+                    ),
+                )),
+            },
+        }
+    }
+    for (_, c) in carriers {
+        if !routes[c].members.is_empty() {
+            let mut m = vec![c];
+            m.append(&mut routes[c].members);
+            routes[c].members = m;
+        }
+    }
+    routes
+}
+
+/// Fills in the discriminators, and each carrier's extra fields and errors.
+fn finish_dispatch(bindings: &mut [Binding], routes: &[Route], diags: &mut Vec<Diagnostic>) {
+    for route in routes.iter().filter(|r| !r.members.is_empty()) {
+        let carrier = route.members[0];
+        let mut sets: Vec<(usize, Vec<Discriminator>)> = Vec::new();
+        for &m in &route.members {
+            let d = discriminators(&bindings[m], &bindings[carrier]);
+            bindings[m].discriminators = d.clone();
+            sets.push((m, d));
+        }
+        // Two operations with the same discriminators: the router takes the first.
+        for (a, (i, da)) in sets.iter().enumerate() {
+            let names = |d: &Vec<Discriminator>| -> BTreeSet<(FieldSource, String)> {
+                d.iter()
+                    .map(|x| (x.source, x.name.to_ascii_lowercase()))
+                    .collect()
+            };
+            if let Some((j, _)) = sets[..a].iter().find(|(_, db)| names(db) == names(da)) {
+                diags.push(diag(
+                    Severity::Warning,
+                    "dispatch-ambiguous",
+                    &bindings[*i].pointer,
+                    format!(
+                        "{} {} cannot be told apart from {} {} even by its parameters; the router sends such requests to {}",
+                        bindings[*i].method,
+                        bindings[*i].path,
+                        bindings[*j].method,
+                        bindings[*j].path,
+                        bindings[*j].operation_id
+                    ),
+                ));
+            }
+        }
+        let mut extra_fields: Vec<EventField> = Vec::new();
+        let mut extra_errors: Vec<ErrorResponse> = Vec::new();
+        for &m in &route.members[1..] {
+            for f in &bindings[m].contract.fields {
+                let known = bindings[carrier]
+                    .contract
+                    .fields
+                    .iter()
+                    .chain(&extra_fields)
+                    .any(|g| g.key == f.key);
+                if !known {
+                    extra_fields.push(f.clone());
+                }
+            }
+            for e in &bindings[m].contract.errors {
+                let known = bindings[carrier]
+                    .contract
+                    .errors
+                    .iter()
+                    .chain(&extra_errors)
+                    .any(|g| g.status == e.status);
+                if !known {
+                    extra_errors.push(e.clone());
+                }
+            }
+        }
+        bindings[carrier].extra_fields = extra_fields;
+        bindings[carrier].extra_errors = extra_errors;
+    }
+}
+
+/// The parameters that select `b` among the operations of its method: the names in its path's
+/// `#fragment` (`#acl`, `#analytics&id`) that are query or header parameters of it; without a
+/// fragment, its required query and header parameters that the method's own operation does
+/// not require.
+fn discriminators(b: &Binding, carrier: &Binding) -> Vec<Discriminator> {
+    let field = |name: &str| -> Option<Discriminator> {
+        b.contract
+            .fields
+            .iter()
+            .find(|f| f.source == FieldSource::Query && f.name == name)
+            .or_else(|| {
+                b.contract
+                    .fields
+                    .iter()
+                    .find(|f| f.source == FieldSource::Header && f.name.eq_ignore_ascii_case(name))
+            })
+            .map(|f| Discriminator {
+                source: f.source,
+                name: f.name.clone(),
+                key: f.key.clone(),
+            })
+    };
+    if let Some((_, fragment)) = b.path.split_once(['#', '?']) {
+        let out: Vec<Discriminator> = fragment
+            .split('&')
+            .filter_map(|part| field(part.split('=').next().unwrap_or(part)))
+            .collect();
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    if std::ptr::eq(b, carrier) {
+        return Vec::new();
+    }
+    b.contract
+        .fields
+        .iter()
+        .filter(|f| matches!(f.source, FieldSource::Query | FieldSource::Header) && f.required)
+        .filter(|f| {
+            !carrier
+                .contract
+                .fields
+                .iter()
+                .any(|g| g.required && g.source == f.source && g.name == f.name)
+        })
+        .map(|f| Discriminator {
+            source: f.source,
+            name: f.name.clone(),
+            key: f.key.clone(),
+        })
+        .collect()
+}
+
+/// The error a router answers for an operation it does not know: mapped to 500.
+pub(crate) fn unknown_operation_error() -> ErrorResponse {
+    ErrorResponse {
+        status: 500,
+        description: Some("Unknown operation (the function's router does not know it)".into()),
+        message_prefix: "[500]".into(),
+        selection_pattern: "^\\[500\\][\\s\\S]*".into(),
+    }
 }

@@ -109,3 +109,23 @@ pub struct EventContract {
     /// Declared 4xx/5xx responses, in document order.
     pub errors: Vec<ErrorResponse>,
 }
+
+/// The event key that tells a grouped function (`aws` integrations) which operation was
+/// called: `event["x-lambda-sync-operation"]` holds the operationId. The key is reserved in a
+/// grouped function's events (a parameter of that name gets `{in}_{name}`, as one called
+/// `body` does), so it never collides with a parameter. With `aws_proxy` integrations the
+/// operationId is `event.requestContext.operationName`, which API Gateway sets from the
+/// method's operation name (the import takes it from `operationId`).
+pub const OPERATION_KEY: &str = "x-lambda-sync-operation";
+
+/// A request parameter whose presence tells apart operations that API Gateway routes to the
+/// same method (S3-style `/{Bucket}#acl` next to `/{Bucket}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discriminator {
+    /// `Query` or `Header`.
+    pub source: FieldSource,
+    /// The parameter's name (a header's is matched without regard to case).
+    pub name: String,
+    /// The parameter's key in the operation's (non-proxy) event.
+    pub key: String,
+}

@@ -46,8 +46,24 @@ pub fn invocation_uri(function_name: &str, options: &BindOptions) -> String {
 ///
 /// For a binding with an existing integration, the operation's own object should be kept:
 /// [`apply`](crate::apply) never calls this for those.
+///
+/// For a grouped function (see [`Binding::grouped`]) the `aws` request template also passes
+/// `"x-lambda-sync-operation": "OPERATION_ID"` (see [`OPERATION_KEY`](crate::OPERATION_KEY)),
+/// the fields and error responses of the other operations that share the method, and maps an
+/// error whose message starts with `[500]` (the router's answer to an operation it does not
+/// know) to 500.
 pub fn integration_extension(binding: &Binding, options: &BindOptions) -> Value {
-    let contract = &binding.contract;
+    let merged;
+    let contract = if binding.extra_fields.is_empty() && binding.extra_errors.is_empty() {
+        &binding.contract
+    } else {
+        let mut c = binding.contract.clone();
+        c.fields.extend(binding.extra_fields.iter().cloned());
+        c.errors.extend(binding.extra_errors.iter().cloned());
+        merged = c;
+        &merged
+    };
+    let operation = binding.grouped.then_some(binding.called_as.as_str());
     let mut ext = Map::new();
     ext.insert("type".into(), json!(options.integration().as_str()));
     ext.insert(
@@ -64,7 +80,7 @@ pub fn integration_extension(binding: &Binding, options: &BindOptions) -> Value 
             let mut templates = Map::new();
             templates.insert(
                 "application/json".into(),
-                json!(request_template(contract, BodyKind::Json)),
+                json!(template(contract, BodyKind::Json, operation)),
             );
             for media in &binding.body_content_types {
                 if media != "application/json" && !templates.contains_key(media) {
@@ -73,7 +89,7 @@ pub fn integration_extension(binding: &Binding, options: &BindOptions) -> Value 
                     } else {
                         BodyKind::Text
                     };
-                    templates.insert(media.clone(), json!(request_template(contract, kind)));
+                    templates.insert(media.clone(), json!(template(contract, kind, operation)));
                 }
             }
             ext.insert("requestTemplates".into(), Value::Object(templates));
@@ -82,7 +98,12 @@ pub fn integration_extension(binding: &Binding, options: &BindOptions) -> Value 
                 "default".into(),
                 json!({"statusCode": contract.success_status.to_string()}),
             );
-            for e in &contract.errors {
+            let unknown = crate::bind::unknown_operation_error();
+            let grouped_errors = binding
+                .grouped
+                .then_some(&unknown)
+                .filter(|u| !contract.errors.iter().any(|e| e.status == u.status));
+            for e in contract.errors.iter().chain(grouped_errors) {
                 responses.insert(
                     e.selection_pattern.clone(),
                     json!({
@@ -143,6 +164,11 @@ pub enum BodyKind {
 ///   so the template never reads them as references or directives;
 /// - the body is `$input.json('$')` for JSON media types, or the escaped raw text for others.
 pub fn request_template(contract: &EventContract, body: BodyKind) -> String {
+    template(contract, body, None)
+}
+
+/// The request template, with the operation key first when `operation` is set.
+fn template(contract: &EventContract, body: BodyKind, operation: Option<&str>) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "## lambda-sync: the event of {} (one field per parameter, then the body)\n",
@@ -160,6 +186,17 @@ pub fn request_template(contract: &EventContract, body: BodyKind) -> String {
         }
     }
     let mut lines = Vec::new();
+    if let Some(op) = operation {
+        let key =
+            serde_json::to_string(crate::contract::OPERATION_KEY).expect("a string serialises");
+        let value = serde_json::to_string(op).expect("a string serialises");
+        if value.contains(['$', '#']) {
+            out.push_str(&format!("#set($lsOperation = {})\n", vtl_str(&value)));
+            lines.push(format!("  {key}: ${{lsOperation}}"));
+        } else {
+            lines.push(format!("  {key}: {value}"));
+        }
+    }
     for (i, f) in contract.fields.iter().enumerate() {
         let key_json = serde_json::to_string(&f.key).expect("a string serialises");
         let key = if key_json.contains(['$', '#']) {

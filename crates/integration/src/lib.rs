@@ -55,6 +55,13 @@
 //!   taken — by the body or by an earlier parameter, and for two headers also when the names
 //!   differ only in case (HTTP header names are case-insensitive) — becomes `{in}_{name}`
 //!   (`query_id`, `header_body`), then `{in}_{name}_2`, ... (an `event-key-renamed` warning).
+//! - **Granularity**: one function per operation (default), per tag or for the whole API
+//!   ([`Granularity`]); `x-lambda-sync-function: NAME` on an operation or path item groups by
+//!   hand. A grouped function's event says which operation was called ([`OPERATION_KEY`] in
+//!   `aws` mode, `requestContext.operationName` in `aws_proxy` mode). Operations compat left
+//!   out because API Gateway cannot tell them apart (`/{Bucket}#acl` next to `/{Bucket}`)
+//!   share the function of the method that reaches them, whose router looks at their
+//!   [`Discriminator`]s.
 //! - **Values**: see [`request_template`]: strings as sent, `null` when not sent, the last
 //!   value of a repeated query parameter or header, the body as JSON.
 //! - **Errors**: a function reports a declared error status by failing with a message that
@@ -74,10 +81,15 @@ mod options;
 mod uri;
 
 pub use apply::{Change, ChangeKind, apply};
-pub use bind::{Binding, Bindings, InvokePermission, STATEMENT_PREFIX, bind};
-pub use contract::{ErrorResponse, EventContract, EventField, FieldSource, IntegrationType};
+pub use bind::{Binding, Bindings, FUNCTION_EXTENSION, InvokePermission, STATEMENT_PREFIX, bind};
+pub use contract::{
+    Discriminator, ErrorResponse, EventContract, EventField, FieldSource, IntegrationType,
+    OPERATION_KEY,
+};
 pub use error::{Error, Result};
 pub use extension::{BodyKind, integration_extension, invocation_uri, request_template};
-pub use naming::{generate_operation_id, is_valid_function_name, sanitize_function_name};
-pub use options::BindOptions;
+pub use naming::{
+    function_from_uri, generate_operation_id, is_valid_function_name, sanitize_function_name,
+};
+pub use options::{BindOptions, Granularity};
 pub use uri::LambdaUri;

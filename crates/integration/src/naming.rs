@@ -150,8 +150,15 @@ pub(crate) fn with_suffix(base: &str, n: usize) -> String {
     format!("{head}{suffix}")
 }
 
-/// The function name and qualifier read from a Lambda integration `uri` ([`crate::LambdaUri`]).
-pub(crate) fn function_from_uri(uri: &str) -> Option<(String, Option<String>)> {
+/// The function name and qualifier read from a Lambda integration `uri` ([`crate::LambdaUri`]);
+/// `None` when the uri is not a Lambda invocation uri or uses variables (`${stageVariables.x}`).
+///
+/// ```
+/// use lambda_sync_integration::function_from_uri;
+/// let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:addPet:live/invocations";
+/// assert_eq!(function_from_uri(uri), Some(("addPet".into(), Some("live".into()))));
+/// ```
+pub fn function_from_uri(uri: &str) -> Option<(String, Option<String>)> {
     crate::LambdaUri::parse(uri).map(|u| (u.function_name, u.qualifier))
 }
 

@@ -4,7 +4,45 @@ use crate::contract::IntegrationType;
 use crate::error::{Error, Result};
 
 /// The placeholders a name template may use.
-pub(crate) const PLACEHOLDERS: [&str; 4] = ["prefix", "title", "version", "operationId"];
+pub(crate) const PLACEHOLDERS: [&str; 5] = ["prefix", "title", "version", "operationId", "tag"];
+
+/// How operations map to Lambda functions (`granularity` in `lambda-sync.toml`). An operation
+/// or path item with `x-lambda-sync-function: NAME` is grouped by hand whatever the setting.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Granularity {
+    /// One function per operation (the default): `{operationId}` is the operationId.
+    #[default]
+    Operation,
+    /// One function per tag (an operation's first tag; `default` for an operation without
+    /// tags): `{operationId}` in the name template stands for the tag.
+    Tag,
+    /// One function for the whole API: `{operationId}` stands for `info.title`.
+    Api,
+}
+
+impl Granularity {
+    /// `"operation"`, `"tag"` or `"api"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Granularity::Operation => "operation",
+            Granularity::Tag => "tag",
+            Granularity::Api => "api",
+        }
+    }
+
+    /// Reads `"operation"`, `"tag"` or `"api"`.
+    pub fn parse(s: &str) -> Option<Granularity> {
+        match s {
+            "operation" => Some(Granularity::Operation),
+            "tag" => Some(Granularity::Tag),
+            "api" => Some(Granularity::Api),
+            _ => None,
+        }
+    }
+}
 
 /// How operations are bound to Lambda functions. Build with [`BindOptions::new`] and the
 /// `with_*` methods; [`bind`](crate::bind) calls [`BindOptions::validate`].
@@ -31,6 +69,7 @@ pub struct BindOptions {
     qualifier: Option<String>,
     api_id: Option<String>,
     write_operation_ids: bool,
+    granularity: Granularity,
 }
 
 impl BindOptions {
@@ -47,6 +86,7 @@ impl BindOptions {
             qualifier: None,
             api_id: None,
             write_operation_ids: false,
+            granularity: Granularity::Operation,
         }
     }
 
@@ -64,7 +104,9 @@ impl BindOptions {
     }
 
     /// The function name template, with the placeholders `{prefix}`, `{title}` (`info.title`),
-    /// `{version}` (`info.version`) and `{operationId}` (required). Default `{operationId}`.
+    /// `{version}` (`info.version`), `{tag}` (the operation's first tag, `default` without one) and
+    /// `{operationId}` (required; for a grouped function it stands for the group: the tag, the
+    /// title, or the `x-lambda-sync-function` name). Default `{operationId}`.
     /// The result is sanitised like an operationId.
     pub fn with_name_template(mut self, template: &str) -> Self {
         self.name_template = template.to_string();
@@ -93,6 +135,17 @@ impl BindOptions {
     pub fn with_write_operation_ids(mut self, on: bool) -> Self {
         self.write_operation_ids = on;
         self
+    }
+
+    /// How operations map to functions (default: one per operation).
+    pub fn with_granularity(mut self, granularity: Granularity) -> Self {
+        self.granularity = granularity;
+        self
+    }
+
+    /// How operations map to functions.
+    pub fn granularity(&self) -> Granularity {
+        self.granularity
     }
 
     /// The region.
@@ -253,7 +306,7 @@ pub(crate) fn template_placeholders(template: &str) -> std::result::Result<Vec<S
         let name = &after[..end];
         if !PLACEHOLDERS.contains(&name) {
             return Err(format!(
-                "unknown placeholder `{{{name}}}`; use {{prefix}}, {{title}}, {{version}} or {{operationId}}"
+                "unknown placeholder `{{{name}}}`; use {{prefix}}, {{title}}, {{version}}, {{tag}} or {{operationId}}"
             ));
         }
         out.push(name.to_string());

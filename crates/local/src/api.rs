@@ -232,6 +232,9 @@ struct Target<'a> {
     resource: &'a Resource,
     integration: &'a Integration,
     http_method: String,
+    /// The method's operation name (the definition's operationId), which API Gateway puts
+    /// in the proxy event's `requestContext.operationName` when the method has one.
+    operation_name: Option<String>,
     params: BTreeMap<String, String>,
     function: String,
     request_id: String,
@@ -276,6 +279,11 @@ impl LocalApi {
     /// How many execution environments are warm and idle, waiting for a call.
     pub fn idle_environments(&self) -> usize {
         self.pool.counts().idle
+    }
+
+    /// How many execution environments this API started (its cold starts), since it was made.
+    pub fn environments_started(&self) -> u64 {
+        self.pool.counts().started
     }
 
     /// The API id.
@@ -367,6 +375,7 @@ impl LocalApi {
         let target = Target {
             resource,
             integration,
+            operation_name: method.operation_name.clone(),
             http_method,
             params: found.params,
             function,
@@ -763,7 +772,16 @@ impl LocalApi {
         request: &HttpRequest,
         target: &Target<'_>,
     ) -> Result<HttpResponse> {
-        let event = self.proxy_event(request, target).to_string();
+        let mut event = self.proxy_event(request, target);
+        if let (Some(name), Some(context)) = (
+            &target.operation_name,
+            event
+                .get_mut("requestContext")
+                .and_then(Value::as_object_mut),
+        ) {
+            context.insert("operationName".into(), Value::String(name.clone()));
+        }
+        let event = event.to_string();
         let invocation = self.run(target, event.as_bytes()).await?;
         let response = match &invocation.outcome {
             Outcome::Timeout => timeout(),

@@ -52,6 +52,8 @@ impl Drop for Pool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Counts {
     pub idle: usize,
+    /// Environments started since the pool was made (cold starts, and failed starts).
+    pub started: u64,
 }
 
 impl Pool {
@@ -161,6 +163,7 @@ impl Pool {
             .unwrap_or_else(|e| e.into_inner());
         Counts {
             idle: functions.values().map(|slot| slot.idle.len()).sum(),
+            started: self.inner.next_id.load(Ordering::Relaxed) - 1,
         }
     }
 }

@@ -11,7 +11,8 @@
 //!   (`nodejs12.x` … `nodejs24.x`, `python3.6` … `python3.14`) with AWS's deprecation dates;
 //!   [`DEFAULT_RUNTIME`] is a current one.
 //! - [`Templates`]: the built-in handlebars templates, or a directory that overrides some.
-//! - [`render`]: one [`Stub`] (file name, handler setting, source) per function.
+//! - [`render`]: one [`Stub`] (file name, handler setting, source) per function;
+//!   [`render_router`] for a grouped function (one handler per operation and a router).
 //! - [`package`] and [`code_sha256`]: a byte-for-byte reproducible zip and its `CodeSha256`.
 //!
 //! Nothing from the definition can break the generated code: identifiers are derived and
@@ -79,10 +80,13 @@ pub use error::{Error, Result};
 pub use ident::{base_identifier, is_reserved};
 pub use lambda_sync_integration::EventContract;
 pub use package::{FILE_MODE, code_sha256, package};
-pub use render::{Stub, render};
+pub use render::{Stub, render, render_router};
 pub use runtime::{
     DEFAULT_RUNTIME, Family, NodeModule, RuntimeInfo, check_runtime, runtime, runtimes,
 };
 pub use templates::Templates;
 pub use text::{comment_line, comment_lines, string_literal};
-pub use view::{ErrorView, FieldView, PLACEHOLDER_MESSAGE, View, build as view_model};
+pub use view::{
+    ErrorView, FieldView, PLACEHOLDER_MESSAGE, Route, RouteView, RouterView, View,
+    build as view_model,
+};

@@ -41,3 +41,29 @@ pub fn render(
         source,
     })
 }
+
+/// Renders the stub of a grouped function: one handler per operation (with the same
+/// parameter variables as [`render`] gives a function of its own) and a router that calls the
+/// one API Gateway reports (`event["x-lambda-sync-operation"]`, or
+/// `requestContext.operationName` for `aws_proxy`), looking at the discriminating parameters
+/// when several operations share a method. An operation the router does not know is an error
+/// mapped to 500.
+///
+/// The template is the runtime's handler file prefixed with `router_`
+/// (`router_index.mjs.hbs`, `router_index.js.hbs`, `router_lambda_function.py.hbs`).
+pub fn render_router(
+    function_name: &str,
+    routes: &[view::Route<'_>],
+    runtime: &RuntimeInfo,
+    templates: &Templates,
+) -> Result<Stub> {
+    let view = view::build_router(function_name, routes, runtime);
+    let source = templates.render(&format!("router_{}", runtime.handler_file), &view)?;
+    Ok(Stub {
+        function_name: function_name.to_string(),
+        runtime: runtime.id.to_string(),
+        handler: runtime.handler.to_string(),
+        file_name: runtime.handler_file.to_string(),
+        source,
+    })
+}

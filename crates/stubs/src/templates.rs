@@ -19,6 +19,22 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("node_body.hbs", include_str!("../templates/node_body.hbs")),
     (
+        "node_router.hbs",
+        include_str!("../templates/node_router.hbs"),
+    ),
+    (
+        "router_index.js.hbs",
+        include_str!("../templates/router_index.js.hbs"),
+    ),
+    (
+        "router_index.mjs.hbs",
+        include_str!("../templates/router_index.mjs.hbs"),
+    ),
+    (
+        "router_lambda_function.py.hbs",
+        include_str!("../templates/router_lambda_function.py.hbs"),
+    ),
+    (
         "node_header.hbs",
         include_str!("../templates/node_header.hbs"),
     ),
@@ -35,6 +51,8 @@ const BUILTIN: &[(&str, &str)] = &[
 /// | `index.mjs.hbs` | ES module handler (Node.js 18 and later) |
 /// | `lambda_function.py.hbs` | Python handler |
 /// | `node_header.hbs`, `node_body.hbs` | partials shared by both Node.js templates |
+/// | `router_index.js.hbs`, `router_index.mjs.hbs`, `router_lambda_function.py.hbs` | the router of a grouped function (one handler per operation) |
+/// | `node_router.hbs` | the partial both Node.js routers render |
 #[derive(Debug)]
 pub struct Templates {
     registry: Handlebars<'static>,

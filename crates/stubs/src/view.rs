@@ -49,6 +49,11 @@ pub struct View {
     pub has_body: bool,
     /// The placeholder message as a string literal.
     pub message_literal: String,
+    /// Whether this is one handler of a grouped function's router (its placeholder answer
+    /// also names the operation).
+    pub grouped: bool,
+    /// The operation id as a string literal.
+    pub operation_id_literal: String,
 }
 
 /// One event field.
@@ -347,5 +352,143 @@ pub fn build(contract: &EventContract, runtime: &RuntimeInfo) -> View {
         success_status: contract.success_status,
         has_body: contract.success_status != 204,
         message_literal: string_literal(PLACEHOLDER_MESSAGE),
+        grouped: false,
+        operation_id_literal: string_literal(&contract.operation_id),
+    }
+}
+
+/// One operation of a grouped function, as the router sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Route<'a> {
+    /// The operation's event contract.
+    pub contract: &'a EventContract,
+    /// The operationId API Gateway reports for the method that reaches it.
+    pub called_as: &'a str,
+    /// The parameters whose presence selects it among operations that share its method.
+    pub discriminators: &'a [lambda_sync_integration::Discriminator],
+}
+
+/// The data a router template is rendered with.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouterView {
+    /// The runtime id.
+    pub runtime: String,
+    /// Whether this is a Node.js ES module handler.
+    pub esm: bool,
+    /// The function's name, as comment text.
+    pub function_name: String,
+    /// Whether API Gateway calls the function with the proxy event.
+    pub proxy: bool,
+    /// How many operations the function serves.
+    pub count: usize,
+    /// The expression that reads the called operation from `event`.
+    pub operation_access: String,
+    /// One entry per operation, most specific (most discriminators) first.
+    pub routes: Vec<RouteView>,
+}
+
+/// One operation of a router.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteView {
+    /// The handler function's name (unique in the file, not reserved).
+    pub handler: String,
+    /// The operationId API Gateway reports, as a string literal.
+    pub called_as_literal: String,
+    /// Expressions that are true when a discriminating parameter is present (all must be).
+    pub checks: Vec<String>,
+    /// The handler's own view (its parameter variables, errors, placeholder answer).
+    pub view: View,
+}
+
+/// Builds the view model of a router over `routes` for `runtime`.
+pub fn build_router(
+    function_name: &str,
+    routes: &[Route<'_>],
+    runtime: &RuntimeInfo,
+) -> RouterView {
+    let family = runtime.family;
+    let proxy = routes
+        .first()
+        .is_some_and(|r| r.contract.integration == IntegrationType::AwsProxy);
+    let mut namer = Namer::new(family);
+    for reserved in [
+        "routes",
+        "handler",
+        "route",
+        "operation",
+        "lambda_handler",
+        "ROUTES",
+        "json",
+        "handle",
+        "matches",
+        "called_as",
+    ] {
+        namer.name(reserved);
+    }
+    let mut order: Vec<&Route<'_>> = routes.iter().collect();
+    order.sort_by_key(|r| std::cmp::Reverse(r.discriminators.len()));
+    let routes = order
+        .into_iter()
+        .map(|r| {
+            let mut view = build(r.contract, runtime);
+            view.grouped = true;
+            let checks = r
+                .discriminators
+                .iter()
+                .map(|d| check(family, proxy, d))
+                .collect();
+            RouteView {
+                handler: namer.name(&format!("handle_{}", r.contract.operation_id)),
+                called_as_literal: string_literal(r.called_as),
+                checks,
+                view,
+            }
+        })
+        .collect::<Vec<_>>();
+    let operation_access = match (family, proxy) {
+        (Family::Node, false) => js_member("event", lambda_sync_integration::OPERATION_KEY),
+        (Family::Python, false) => format!(
+            "event.get({})",
+            string_literal(lambda_sync_integration::OPERATION_KEY)
+        ),
+        (Family::Node, true) => "(event.requestContext || {}).operationName".to_string(),
+        (Family::Python, true) => {
+            "(event.get(\"requestContext\") or {}).get(\"operationName\")".to_string()
+        }
+    };
+    RouterView {
+        runtime: runtime.id.to_string(),
+        esm: runtime.node_module() == Some(crate::runtime::NodeModule::Esm),
+        function_name: comment_line(function_name),
+        proxy,
+        count: routes.len(),
+        operation_access,
+        routes,
+    }
+}
+
+/// An expression that is true when the discriminating parameter `d` was sent.
+fn check(family: Family, proxy: bool, d: &lambda_sync_integration::Discriminator) -> String {
+    match (family, proxy, d.source) {
+        (Family::Node, false, _) => format!("{} != null", js_member("event", &d.key)),
+        (Family::Python, false, _) => {
+            format!("event.get({}) is not None", string_literal(&d.key))
+        }
+        (Family::Node, true, FieldSource::Header) => format!(
+            "Object.keys(event.headers || {{}}).some((k) => k.toLowerCase() === {})",
+            string_literal(&d.name.to_ascii_lowercase())
+        ),
+        (Family::Python, true, FieldSource::Header) => format!(
+            "any(k.lower() == {} for k in (event.get(\"headers\") or {{}}))",
+            string_literal(&d.name.to_ascii_lowercase())
+        ),
+        (Family::Node, true, _) => format!(
+            "{} != null",
+            js_member("(event.queryStringParameters || {})", &d.name)
+        ),
+        (Family::Python, true, _) => format!(
+            "(event.get(\"queryStringParameters\") or {{}}).get({}) is not None",
+            string_literal(&d.name)
+        ),
     }
 }

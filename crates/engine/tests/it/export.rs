@@ -452,3 +452,57 @@ fn the_endpoint_type_is_exported_unless_it_is_aws_default() {
         );
     }
 }
+
+/// The export follows granularity: one function per group, its code the router, one
+/// permission per grouped function for the whole API, every integration calling the group.
+#[test]
+fn export_follows_granularity() {
+    use lambda_sync::integration::Granularity;
+    for (granularity, functions) in [
+        (Granularity::Operation, 4),
+        // `pets`, and `default` for deletePet, which has no tag.
+        (Granularity::Tag, 2),
+        (Granularity::Api, 1),
+    ] {
+        for format in [ExportFormat::Sam, ExportFormat::CloudFormation] {
+            let config = Config {
+                granularity,
+                ..Config::default()
+            };
+            let e = ok(PETSTORE, config, &ExportOptions::new(format));
+            let t = parse(e.template());
+            let fns = of_type(
+                &t,
+                if format == ExportFormat::Sam {
+                    "AWS::Serverless::Function"
+                } else {
+                    "AWS::Lambda::Function"
+                },
+            );
+            assert_eq!(fns.len(), functions, "{granularity:?} {format:?}");
+            let perms = of_type(&t, "AWS::Lambda::Permission");
+            assert_eq!(perms.len(), functions, "{granularity:?} {format:?}");
+            if granularity != Granularity::Operation {
+                let arn = perms[0].1["Properties"]["SourceArn"]["Fn::Sub"]
+                    .as_str()
+                    .unwrap();
+                assert!(arn.ends_with(":${Api}/*"), "{arn}");
+                // The function's code is the router.
+                let code: Vec<_> = e
+                    .files
+                    .iter()
+                    .filter(|f| f.path.ends_with("index.mjs"))
+                    .collect();
+                if format == ExportFormat::Sam {
+                    assert_eq!(code.len(), functions);
+                    let source: String = code
+                        .iter()
+                        .map(|c| String::from_utf8(c.contents.clone()).unwrap())
+                        .collect();
+                    assert!(source.contains("const routes = ["), "{source}");
+                    assert!(source.contains("\"showPetById\""), "{source}");
+                }
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Engine tests against the in-memory fake account.
 
+mod granularity;
 mod plan;
 
 use lambda_sync::aws::{ApiGateway, Error as AwsError, FakeAws, Lambda, PutMode};

@@ -2,6 +2,7 @@
 
 mod apply;
 mod contract;
+mod granularity;
 mod names;
 mod options;
 mod repairs;

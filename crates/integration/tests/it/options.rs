@@ -47,7 +47,7 @@ fn validation() {
     check(
         o("us-east-1", "123456789012").with_name_template("{prefix}-{operationID}"),
         Err(
-            "invalid function name template `{prefix}-{operationID}`: unknown placeholder `{operationID}`; use {prefix}, {title}, {version} or {operationId}",
+            "invalid function name template `{prefix}-{operationID}`: unknown placeholder `{operationID}`; use {prefix}, {title}, {version}, {tag} or {operationId}",
         ),
     );
     check(

@@ -4,6 +4,7 @@
 mod code;
 mod errors;
 mod events;
+mod granularity;
 mod permissions;
 mod proxy;
 mod repairs;

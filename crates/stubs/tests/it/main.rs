@@ -5,6 +5,7 @@ mod exec;
 mod fixtures;
 mod hostile;
 mod package;
+mod router;
 mod runtimes;
 mod snapshots;
 mod templates;
