@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod check;
+mod clock;
 mod docs_cmds;
 mod exit;
 mod export_cmd;

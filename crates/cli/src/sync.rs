@@ -192,10 +192,12 @@ pub fn config_file(spec: &Path, explicit: Option<&Path>) -> anyhow::Result<Confi
             next.is_file().then_some(next)
         }
     };
-    Ok(match &path {
+    let mut config = match &path {
         Some(p) => Config::from_path(p)?,
         None => Config::default(),
-    })
+    };
+    config.today = Some(crate::clock::today()?);
+    Ok(config)
 }
 
 /// A loaded definition, or the exit code that ends the command (the problem is reported: on
@@ -238,7 +240,7 @@ pub fn load_spec(spec: &Path, format: OutputFormat) -> Result<Document, u8> {
 
 /// The warnings of the configured runtime (deprecated soon or already), as `stubs` shows them.
 fn runtime_warnings(settings: &lambda_sync::Settings) -> Vec<String> {
-    lambda_sync::check_runtime(&settings.runtime).unwrap_or_default()
+    settings.runtime_warnings.clone()
 }
 
 /// The account the sync talks to, with the state folder locked for as long as it lives.
@@ -313,8 +315,10 @@ impl Account {
                 settings.account_id.clone(),
             )
             .with_context(|| format!("opening the local account {}", path.display()))?;
-            // The local account has the quotas the configuration says the account has.
+            // The local account has the quotas the configuration says the account has, and
+            // applies Lambda's runtime rules as on the same day as the engine.
             fake.set_resources_per_api(settings.quotas.resources_per_api);
+            fake.set_today(settings.today);
             (
                 Arc::new(fake.clone()),
                 Arc::new(fake.clone()),

@@ -568,6 +568,47 @@ fn deprecated_runtime_is_warned_by_push_and_plan() {
     }
 }
 
+/// The day comes from `LAMBDA_SYNC_TODAY` (else the clock): years ahead, the newest runtime of
+/// a family is still accepted with a warning that the catalogue may be out of date (in the
+/// JSON of `plan` and `push` too), an older one is refused with exit 2, and a bad date is a
+/// usage error.
+#[test]
+fn the_day_is_injected_and_the_newest_runtime_is_kept() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let dated = |day: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+            .args(args)
+            .current_dir(t.path("."))
+            .env("LAMBDA_SYNC_TODAY", day)
+            .output()
+            .unwrap()
+    };
+    for cmd in ["plan", "push"] {
+        let out = dated("2031-07-01", &[cmd, "pets.yaml", "--format", "json"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{cmd}: {stdout}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let warnings = v["warnings"].to_string();
+        assert!(
+            warnings.contains("nodejs24.x is the newest Node.js runtime")
+                && warnings.contains("may be out of date"),
+            "{cmd}: {warnings}"
+        );
+        let older = dated("2031-07-01", &[cmd, "pets.yaml", "--runtime", "nodejs22.x"]);
+        let stderr = String::from_utf8_lossy(&older.stderr);
+        assert_eq!(older.status.code(), Some(2), "{cmd}: {stderr}");
+        assert!(stderr.contains("use nodejs24.x instead"), "{cmd}: {stderr}");
+    }
+    let today = dated("2026-12-01", &["plan", "pets.yaml", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&today.stdout).unwrap();
+    assert_eq!(v["warnings"], serde_json::json!([]), "{v}");
+    let bad = dated("2031-13-01", &["plan", "pets.yaml"]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("LAMBDA_SYNC_TODAY=2031-13-01"), "{stderr}");
+}
+
 /// `--help` of the program and of every command states the contract.
 #[test]
 fn help_states_the_contract() {
