@@ -546,7 +546,7 @@ fn closed_stdout_ends_quietly() {
 /// `push` and `plan` warn about a deprecated runtime as `stubs` does.
 #[test]
 fn deprecated_runtime_is_warned_by_push_and_plan() {
-    let t = TestCommand::new();
+    let t = TestCommand::on(crate::RUNTIME_TEST_DAY);
     t.write("pets.yaml", PETS);
     let stubs = t.run(&[
         "stubs",
@@ -607,6 +607,61 @@ fn the_day_is_injected_and_the_newest_runtime_is_kept() {
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert_eq!(bad.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("LAMBDA_SYNC_TODAY=2031-13-01"), "{stderr}");
+}
+
+/// An argument clap refuses is a usage error (exit 2); with `--format json` it is the JSON
+/// error object every other failure prints, with clap's message (and no usage text) in it.
+#[test]
+fn argument_errors_follow_the_format() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["plan", "pets.yaml", "--format", "json", "--no-such-flag"],
+            "--no-such-flag",
+        ),
+        (&["push", "--format=json"], "<SPEC>"),
+        (
+            &["check", "pets.yaml", "--format", "json", "--disable"],
+            "--disable",
+        ),
+        (
+            &[
+                "push",
+                "pets.yaml",
+                "--format",
+                "json",
+                "--concurrency",
+                "many",
+            ],
+            "many",
+        ),
+    ];
+    for (args, names) in cases {
+        let out = t.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+        assert_eq!(v["ok"], false, "{args:?}");
+        assert_eq!(v["exit_code"], 2, "{args:?}");
+        let error = v["error"].as_str().unwrap();
+        assert!(error.contains(names), "{args:?}: {error}");
+        assert!(
+            !error.contains("Usage:") && !error.starts_with("error:"),
+            "{error}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.matches("error:").count(), 1, "{args:?}: {stderr}");
+    }
+    // Without `--format json` clap's own text, still exit 2; help is exit 0.
+    let text = t.run(&["plan", "pets.yaml", "--no-such-flag"]);
+    assert_eq!(text.status.code(), Some(2));
+    assert!(text.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&text.stderr).contains("Usage:"));
+    assert_eq!(
+        t.run(&["plan", "--help", "--format", "json"]).status.code(),
+        Some(0)
+    );
 }
 
 /// `--help` of the program and of every command states the contract.

@@ -40,15 +40,30 @@ paths:
           description: not found
 "#;
 
+/// The day of the tests whose subject is a runtime's lifecycle (which runtimes are deprecated
+/// or blocked depends on it); the others run on the clock's day, which CI also sets years ahead.
+const RUNTIME_TEST_DAY: &str = "2026-12-01";
+
 /// A temporary project folder and the binary, run inside it.
 struct TestCommand {
     dir: tempfile::TempDir,
+    /// `LAMBDA_SYNC_TODAY` for every run, when set.
+    today: Option<&'static str>,
 }
 
 impl TestCommand {
     fn new() -> TestCommand {
         TestCommand {
             dir: tempfile::tempdir().expect("temp dir"),
+            today: None,
+        }
+    }
+
+    /// Runs on `day` instead of the clock's day.
+    fn on(day: &'static str) -> TestCommand {
+        TestCommand {
+            today: Some(day),
+            ..TestCommand::new()
         }
     }
 
@@ -63,12 +78,15 @@ impl TestCommand {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
-            .args(args)
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambda-sync"));
+        cmd.args(args)
             .current_dir(self.dir.path())
             .env_remove("AWS_REGION")
-            .output()
-            .expect("the binary runs")
+            .env_remove("LAMBDA_SYNC_TODAY");
+        if let Some(day) = self.today {
+            cmd.env("LAMBDA_SYNC_TODAY", day);
+        }
+        cmd.output().expect("the binary runs")
     }
 
     #[track_caller]
@@ -472,7 +490,7 @@ fn too_many_resources_are_refused_until_the_quota_is_raised_in_the_config() {
 
 #[test]
 fn stubs_writes_handlers_and_zips() {
-    let t = TestCommand::new();
+    let t = TestCommand::on(RUNTIME_TEST_DAY);
     t.write("pets.yaml", PETS);
     let out = t.run_ok(&[
         "stubs",
@@ -1134,7 +1152,7 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 #[test]
 fn export_writes_the_template_and_the_code_it_names() {
-    let t = TestCommand::new();
+    let t = TestCommand::on(RUNTIME_TEST_DAY);
     t.write("pets.yaml", PETSTORE);
     t.run_ok(&[
         "export",
