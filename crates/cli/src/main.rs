@@ -12,6 +12,7 @@ mod export_cmd;
 mod local_cmds;
 mod output;
 mod sync;
+mod unzip;
 
 pub use exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, USAGE as EXIT_USAGE};
 

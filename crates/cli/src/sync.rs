@@ -404,17 +404,16 @@ impl Account {
             Err(f) => (f.report, Some(f.error)),
         };
         report.warnings.extend(adopted);
-        self.record(&report, prepared, args)?;
+        self.record(&report, prepared).await?;
         Ok((report, error))
     }
 
     /// Records a push: the local account and `state.json` together (never one without the
     /// other), then the code of the functions for the local account.
-    fn record(
+    async fn record(
         &self,
         report: &SyncReport,
         prepared: &lambda_sync::Prepared,
-        args: &SyncArgs,
     ) -> anyhow::Result<()> {
         if report.skipped.is_some() || report.calls.is_empty() {
             // Nothing was sent, so nothing changed: the state folder is left as it is.
@@ -452,21 +451,30 @@ impl Account {
         lambda_sync::fault::point("before-record");
         self.state.commit(&files)?;
         lambda_sync::fault::point("after-record");
-        if self.local.is_some() {
-            // Each created function's code, readable and editable next to the account; a
-            // folder that an interrupted push did not write is written now.
-            for f in prepared.functions.iter().filter(|f| {
-                report.functions_created.contains(&f.name)
-                    || report.functions_reused.contains(&f.name)
-            }) {
-                let dir = args.state.join("functions").join(&f.name);
-                let file = dir.join(&f.file_name);
-                if report.functions_reused.contains(&f.name) && dir.exists() {
-                    continue;
+        if let Some((fake, _)) = &self.local {
+            // Each function's code, readable and editable next to the account, in the folder of
+            // this region and account: a created function's from its stub; a reused one's
+            // folder that is missing (an interrupted push, a deleted folder) is restored from the
+            // code the account stores, which is what runs.
+            let settings = self.engine.settings();
+            let root = self
+                .state
+                .functions_dir(&settings.region, &settings.account_id)?;
+            for f in &prepared.functions {
+                let dir = root.join(&f.name);
+                if report.functions_created.contains(&f.name) {
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                    lambda_sync_spec::write_atomic(&dir.join(&f.file_name), f.source.as_bytes())?;
+                } else if report.functions_reused.contains(&f.name) && !dir.exists() {
+                    use lambda_sync::aws::Lambda as _;
+                    let zip = fake
+                        .get_function_code(&f.name)
+                        .await
+                        .with_context(|| format!("reading the code of function {}", f.name))?;
+                    crate::unzip::unzip_into(&zip, &dir)
+                        .with_context(|| format!("restoring the code of function {}", f.name))?;
                 }
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-                lambda_sync_spec::write_atomic(&file, f.source.as_bytes())?;
             }
         }
         Ok(())
@@ -717,7 +725,14 @@ fn print_report(
                 outln!("{} updated", args.spec.display());
             }
             if !args.aws && !report.functions_created.is_empty() {
-                outln!("function code: {}", args.state.join("functions").display());
+                outln!(
+                    "function code: {}",
+                    args.state
+                        .join("functions")
+                        .join(&settings.region)
+                        .join(&settings.account_id)
+                        .display()
+                );
             }
             if sent {
                 let calls: usize = report.calls.values().sum();

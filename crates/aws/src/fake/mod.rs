@@ -738,6 +738,13 @@ impl Lambda for FakeAws {
         .await
     }
 
+    async fn get_function_code(&self, name: &str) -> Result<Vec<u8>> {
+        self.call("GetFunction", Some(name), false, |a| {
+            Ok(a.function(name)?.zip.as_ref().clone())
+        })
+        .await
+    }
+
     async fn list_functions(&self, marker: Option<String>) -> Result<FunctionPage> {
         self.call("ListFunctions", None, false, |a| {
             a.list_functions(marker.as_deref())

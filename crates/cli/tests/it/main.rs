@@ -131,7 +131,10 @@ fn first_push_then_repush_creates_nothing() {
     assert_eq!(names(&r["functions_created"]), ["listPets", "showPetById"]);
     assert_eq!(r["ok"], true);
     let api_id = r["api_id"].as_str().unwrap().to_string();
-    assert!(t.path(".lambda-sync/functions/showPetById").is_dir());
+    assert!(
+        t.path(".lambda-sync/functions/us-east-1/123456789012/showPetById")
+            .is_dir()
+    );
     let again = t.json(&["push", "pets.yaml", "--format", "json"]);
     assert!(names(&again["functions_created"]).is_empty());
     assert_eq!(
@@ -479,7 +482,8 @@ fn too_many_resources_are_refused_until_the_quota_is_raised_in_the_config() {
         assert!(stderr.contains(needle), "{stderr} lacks {needle}");
     }
     assert!(
-        !t.path(".lambda-sync/functions/op0").exists(),
+        !t.path(".lambda-sync/functions/us-east-1/123456789012/op0")
+            .exists(),
         "nothing is created"
     );
     t.write("lambda-sync.toml", "[quotas]\nresources_per_api = 400\n");
@@ -566,7 +570,7 @@ fn the_reference_walkthrough_with_invoke() {
     ]);
     assert_eq!(first["status"], 200);
     assert_eq!(first["function"], "getUserByName");
-    let dir = t.path(".lambda-sync/functions/getUserByName");
+    let dir = t.path(".lambda-sync/functions/us-east-1/123456789012/getUserByName");
     let file = std::fs::read_dir(&dir)
         .unwrap()
         .next()
