@@ -17,7 +17,6 @@ pub const CATALOGUE_DATE: &str = "2026-11-28";
 
 /// Why a runtime cannot be used to create functions.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum RuntimeError {
     /// The runtime id is not in the catalogue.
     #[error("unknown Lambda runtime {id:?}; known runtimes: {}", known.join(", "))]

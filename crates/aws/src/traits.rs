@@ -163,7 +163,14 @@ pub trait Lambda: Send + Sync + std::fmt::Debug {
     /// assert_eq!(aws.get_function_code("f").await?, zip);
     /// # Ok(()) }
     /// ```
-    async fn get_function_code(&self, name: &str) -> Result<Vec<u8>>;
+    ///
+    /// The default answers that the backend cannot (both backends here implement it).
+    async fn get_function_code(&self, name: &str) -> Result<Vec<u8>> {
+        Err(crate::Error::Service {
+            code: "NotImplemented".into(),
+            message: format!("this backend cannot read the code of function {name}"),
+        })
+    }
 
     /// One page of functions (at most 50), sorted by name, starting at `marker`.
     ///

@@ -238,7 +238,7 @@ impl StateDir {
         if self.writes {
             self.migrate_functions()?;
         } else if root.is_dir() && !root.join(FUNCTIONS_LAYOUT).exists() {
-            let main = lambda_sync_aws::FakeAws::load(&self.dir.join("account.json")).ok();
+            let main = lambda_sync_aws::FakeAws::load(self.dir.join("account.json")).ok();
             if main.is_none_or(|f| f.region() == region && f.account_id() == account) {
                 return Ok(root);
             }
@@ -269,7 +269,7 @@ impl StateDir {
             }
             return Ok(());
         }
-        let (region, account) = match lambda_sync_aws::FakeAws::load(&self.dir.join("account.json"))
+        let (region, account) = match lambda_sync_aws::FakeAws::load(self.dir.join("account.json"))
         {
             Ok(f) => (f.region(), f.account_id()),
             Err(_) => (

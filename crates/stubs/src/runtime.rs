@@ -35,7 +35,6 @@ impl From<lambda_sync_aws::runtimes::RuntimeError> for Error {
                 since,
                 replacement,
             },
-            other => Error::InvalidDate(other.to_string()),
         }
     }
 }
