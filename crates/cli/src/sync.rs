@@ -460,12 +460,14 @@ impl Account {
             let root = self
                 .state
                 .functions_dir(&settings.region, &settings.account_id)?;
+            crate::unzip::remove_partial_folders(&root);
             for f in &prepared.functions {
                 let dir = root.join(&f.name);
-                if report.functions_created.contains(&f.name) {
-                    std::fs::create_dir_all(&dir)
-                        .with_context(|| format!("creating {}", dir.display()))?;
+                if report.functions_created.contains(&f.name) && dir.exists() {
                     lambda_sync_spec::write_atomic(&dir.join(&f.file_name), f.source.as_bytes())?;
+                } else if report.functions_created.contains(&f.name) {
+                    crate::unzip::write_folder(&dir, &[(&f.file_name, f.source.as_bytes())])
+                        .with_context(|| format!("writing the code of function {}", f.name))?;
                 } else if report.functions_reused.contains(&f.name) && !dir.exists() {
                     use lambda_sync::aws::Lambda as _;
                     let zip = fake

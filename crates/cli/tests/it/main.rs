@@ -955,7 +955,9 @@ fn real_definitions_push_and_every_path_parameter_arrives() {
         let body: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(body_problems(&body), Vec::<String>::new(), "{name}");
         // An echo handler in every function.
-        for dir in std::fs::read_dir(t.path(".lambda-sync/functions")).unwrap() {
+        for dir in
+            std::fs::read_dir(t.path(".lambda-sync/functions/us-east-1/123456789012")).unwrap()
+        {
             for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
                 let file = file.unwrap().path();
                 let code = match file.extension().and_then(|e| e.to_str()) {
