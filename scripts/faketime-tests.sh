@@ -10,7 +10,7 @@ at="${FAKETIME_AT:-2031-07-01}"
 if ! command -v faketime >/dev/null; then
   apt-get install -y faketime >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y faketime >/dev/null; }
 fi
-binaries=$(cargo test -p lambda-sync -p lambda-sync-cli --locked --no-run --message-format=json 2>/dev/null |
+binaries=$(cargo test -p lambda-sync -p lambda-sync-cli --locked --no-run --message-format=json |
   python3 -c '
 import json, sys
 for line in sys.stdin:
