@@ -295,6 +295,35 @@ pub async fn import_openapi3(api: &dyn ApiGateway, target: &Target) -> Outcome {
         created.id
     );
 
+    // The API's description is the imported `info.description`, several lines kept whole:
+    // lambda-sync marks the APIs it imports with a last line there (tags cannot be set by an
+    // import), and finds them again by name and that line after a killed push.
+    let marked_title = format!("{title} marked");
+    let marked_body = serde_json::to_vec(&json!({
+        "openapi": "3.0.1",
+        "info": {
+            "title": marked_title,
+            "description": "conformance suite\n\nlambda-sync import 0123456789abcdef",
+            "version": "1.0",
+        },
+        "paths": {},
+    }))
+    .expect("serialisable");
+    let marked = ok(
+        "import (marked)",
+        api.import_rest_api(ImportRestApi::new(marked_body)).await,
+    );
+    let found = ok(
+        "find (marked)",
+        api.find_rest_apis_by_name(&marked_title).await,
+    );
+    let last_line = found
+        .iter()
+        .find(|a| a.id == marked.id)
+        .and_then(|a| a.description.as_deref())
+        .and_then(|d| d.lines().last());
+    assert_eq!(last_line, Some("lambda-sync import 0123456789abcdef"));
+
     let resources = ok("get_resources", api.get_resources(&created.id).await);
     assert_eq!(paths(&resources), ["/", "/pets", "/pets/{petId}"]);
     let root = resource(&resources, "/");

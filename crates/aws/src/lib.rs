@@ -42,15 +42,18 @@
 #![deny(missing_docs)]
 
 pub mod conformance;
+mod date;
 mod error;
 mod fake;
 pub mod limits;
+pub mod runtimes;
 #[cfg(feature = "sdk")]
 mod sdk;
 mod traits;
 mod types;
 mod zip;
 
+pub use date::{Date, InvalidDate};
 pub use error::{Error, Result};
 pub use fake::{Call, FakeAws, resource_path};
 #[cfg(feature = "sdk")]

@@ -149,6 +149,29 @@ pub trait Lambda: Send + Sync + std::fmt::Debug {
     /// ```
     async fn get_function(&self, name: &str) -> Result<FunctionInfo>;
 
+    /// The deployment package (zip) of a function, as stored by Lambda: what `GetFunction`'s
+    /// `Code.Location` points to (a presigned URL, valid for 10 minutes, that the real backend
+    /// downloads). Used to restore a function's code folder.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> lambda_sync_aws::Result<()> {
+    /// use lambda_sync_aws::{CreateFunction, FakeAws, Lambda, minimal_zip};
+    /// let aws = FakeAws::default();
+    /// let zip = minimal_zip("index.mjs", b"export const handler = async () => 1;");
+    /// let role = "arn:aws:iam::123456789012:role/r";
+    /// aws.create_function(CreateFunction::new("f", role, "nodejs24.x", "index.handler", zip.clone())).await?;
+    /// assert_eq!(aws.get_function_code("f").await?, zip);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// The default answers that the backend cannot (both backends here implement it).
+    async fn get_function_code(&self, name: &str) -> Result<Vec<u8>> {
+        Err(crate::Error::Service {
+            code: "NotImplemented".into(),
+            message: format!("this backend cannot read the code of function {name}"),
+        })
+    }
+
     /// One page of functions (at most 50), sorted by name, starting at `marker`.
     ///
     /// ```

@@ -200,7 +200,7 @@ pub fn stubs(args: &StubsArgs) -> anyhow::Result<u8> {
         .runtime
         .clone()
         .unwrap_or_else(|| lambda_sync::stubs::DEFAULT_RUNTIME.to_string());
-    let warnings = match lambda_sync::check_runtime(&runtime_id) {
+    let warnings = match lambda_sync::check_runtime(&runtime_id, crate::clock::today()?) {
         Ok(w) => w,
         Err(message) => {
             eprintln!("error: --runtime: {message}");

@@ -53,10 +53,18 @@ pub struct ServeArgs {
     pub no_push: bool,
 }
 
-fn options(state: &Path, timeout: u64) -> LocalOptions {
-    LocalOptions::new(state.join("cache"))
-        .with_functions_dir(state.join("functions"))
-        .with_timeout(Duration::from_secs(timeout.max(1)))
+/// The runner's options: the functions' code folder is that of the account's region and
+/// account (read under a shared lock, released at once so that pushes on save can run).
+fn options(
+    state: &Path,
+    fake: &lambda_sync::aws::FakeAws,
+    timeout: u64,
+) -> anyhow::Result<LocalOptions> {
+    let dir = lambda_sync::StateDir::open(state, lambda_sync::LockMode::Read, |_| {})?
+        .functions_dir(&fake.region(), &fake.account_id())?;
+    Ok(LocalOptions::new(state.join("cache"))
+        .with_functions_dir(dir)
+        .with_timeout(Duration::from_secs(timeout.max(1))))
 }
 
 /// Pushes the definition to the local account and opens its API.
@@ -83,7 +91,8 @@ async fn open(
         Ok(v) => v,
         Err(code) => return Ok(Err(code)),
     };
-    let api = LocalApi::new(fake, api_id, options(&args.state, timeout)).await?;
+    let options = options(&args.state, &fake, timeout)?;
+    let api = LocalApi::new(fake, api_id, options).await?;
     Ok(Ok(api))
 }
 

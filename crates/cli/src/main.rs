@@ -5,12 +5,14 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod check;
+mod clock;
 mod docs_cmds;
 mod exit;
 mod export_cmd;
 mod local_cmds;
 mod output;
 mod sync;
+mod unzip;
 
 pub use exit::{FINDINGS as EXIT_FINDINGS, OK as EXIT_OK, USAGE as EXIT_USAGE};
 
@@ -98,8 +100,59 @@ impl Command {
     }
 }
 
+/// Whether the raw arguments ask for `--format json` (read when clap refuses them, so that the
+/// refusal follows the format too).
+fn json_requested(args: &[std::ffi::OsString]) -> bool {
+    let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    args.iter().enumerate().any(|(i, a)| {
+        *a == "--format=json" || (*a == "--format" && args.get(i + 1) == Some(&"json"))
+    })
+}
+
+/// Parses the arguments. Help and version are printed as clap prints them (exit 0); a refusal
+/// is a usage error (exit 2), printed by clap, or with `--format json` as the JSON error object
+/// every other failure uses.
+fn parse() -> Result<Cli, ExitCode> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    match Cli::try_parse_from(&args) {
+        Ok(cli) => Ok(cli),
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let informational = matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            if informational || !json_requested(&args) {
+                // clap prints help on stdout (exit 0) and refusals on stderr (exit 2).
+                let _ = e.print();
+                return Err(ExitCode::from(if informational && e.exit_code() == 0 {
+                    exit::OK
+                } else {
+                    exit::USAGE
+                }));
+            }
+            let rendered = e.render().to_string();
+            let message = rendered
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let message = message.strip_prefix("error: ").unwrap_or(&message);
+            eprintln!("error: {message}");
+            exit::json_error(exit::USAGE, message, None);
+            Err(ExitCode::from(exit::USAGE))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let code = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Compat(args) => docs_cmds::compat(args),

@@ -192,10 +192,12 @@ pub fn config_file(spec: &Path, explicit: Option<&Path>) -> anyhow::Result<Confi
             next.is_file().then_some(next)
         }
     };
-    Ok(match &path {
+    let mut config = match &path {
         Some(p) => Config::from_path(p)?,
         None => Config::default(),
-    })
+    };
+    config.today = Some(crate::clock::today()?);
+    Ok(config)
 }
 
 /// A loaded definition, or the exit code that ends the command (the problem is reported: on
@@ -238,7 +240,7 @@ pub fn load_spec(spec: &Path, format: OutputFormat) -> Result<Document, u8> {
 
 /// The warnings of the configured runtime (deprecated soon or already), as `stubs` shows them.
 fn runtime_warnings(settings: &lambda_sync::Settings) -> Vec<String> {
-    lambda_sync::check_runtime(&settings.runtime).unwrap_or_default()
+    settings.runtime_warnings.clone()
 }
 
 /// The account the sync talks to, with the state folder locked for as long as it lives.
@@ -313,8 +315,10 @@ impl Account {
                 settings.account_id.clone(),
             )
             .with_context(|| format!("opening the local account {}", path.display()))?;
-            // The local account has the quotas the configuration says the account has.
+            // The local account has the quotas the configuration says the account has, and
+            // applies Lambda's runtime rules as on the same day as the engine.
             fake.set_resources_per_api(settings.quotas.resources_per_api);
+            fake.set_today(settings.today);
             (
                 Arc::new(fake.clone()),
                 Arc::new(fake.clone()),
@@ -400,17 +404,16 @@ impl Account {
             Err(f) => (f.report, Some(f.error)),
         };
         report.warnings.extend(adopted);
-        self.record(&report, prepared, args)?;
+        self.record(&report, prepared).await?;
         Ok((report, error))
     }
 
     /// Records a push: the local account and `state.json` together (never one without the
     /// other), then the code of the functions for the local account.
-    fn record(
+    async fn record(
         &self,
         report: &SyncReport,
         prepared: &lambda_sync::Prepared,
-        args: &SyncArgs,
     ) -> anyhow::Result<()> {
         if report.skipped.is_some() || report.calls.is_empty() {
             // Nothing was sent, so nothing changed: the state folder is left as it is.
@@ -448,21 +451,32 @@ impl Account {
         lambda_sync::fault::point("before-record");
         self.state.commit(&files)?;
         lambda_sync::fault::point("after-record");
-        if self.local.is_some() {
-            // Each created function's code, readable and editable next to the account; a
-            // folder that an interrupted push did not write is written now.
-            for f in prepared.functions.iter().filter(|f| {
-                report.functions_created.contains(&f.name)
-                    || report.functions_reused.contains(&f.name)
-            }) {
-                let dir = args.state.join("functions").join(&f.name);
-                let file = dir.join(&f.file_name);
-                if report.functions_reused.contains(&f.name) && dir.exists() {
-                    continue;
+        if let Some((fake, _)) = &self.local {
+            // Each function's code, readable and editable next to the account, in the folder of
+            // this region and account: a created function's from its stub; a reused one's
+            // folder that is missing (an interrupted push, a deleted folder) is restored from the
+            // code the account stores, which is what runs.
+            let settings = self.engine.settings();
+            let root = self
+                .state
+                .functions_dir(&settings.region, &settings.account_id)?;
+            crate::unzip::remove_partial_folders(&root);
+            for f in &prepared.functions {
+                let dir = root.join(&f.name);
+                if report.functions_created.contains(&f.name) && dir.exists() {
+                    lambda_sync_spec::write_atomic(&dir.join(&f.file_name), f.source.as_bytes())?;
+                } else if report.functions_created.contains(&f.name) {
+                    crate::unzip::write_folder(&dir, &[(&f.file_name, f.source.as_bytes())])
+                        .with_context(|| format!("writing the code of function {}", f.name))?;
+                } else if report.functions_reused.contains(&f.name) && !dir.exists() {
+                    use lambda_sync::aws::Lambda as _;
+                    let zip = fake
+                        .get_function_code(&f.name)
+                        .await
+                        .with_context(|| format!("reading the code of function {}", f.name))?;
+                    crate::unzip::unzip_into(&zip, &dir)
+                        .with_context(|| format!("restoring the code of function {}", f.name))?;
                 }
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-                lambda_sync_spec::write_atomic(&file, f.source.as_bytes())?;
             }
         }
         Ok(())
@@ -714,7 +728,14 @@ fn print_report(
                 outln!("{} updated", args.spec.display());
             }
             if !args.aws && !report.functions_created.is_empty() {
-                outln!("function code: {}", args.state.join("functions").display());
+                outln!(
+                    "function code: {}",
+                    args.state
+                        .join("functions")
+                        .join(&settings.region)
+                        .join(&settings.account_id)
+                        .display()
+                );
             }
             if sent {
                 let calls: usize = report.calls.values().sum();

@@ -494,6 +494,7 @@ impl<'a> Runner<'a> {
         journal.before_import(&ImportIntent {
             api_name: plan.api_name.clone(),
             existing: existing.into_iter().map(|a| a.id).collect(),
+            marker: plan.api.marker.clone(),
         })
     }
 

@@ -1,7 +1,7 @@
 //! `lambda-sync.toml`: every option of a sync, with validation that names the key at fault.
 
 use crate::error::{Error, Result};
-use lambda_sync_aws::{BasePathMode, EndpointType, PutMode};
+use lambda_sync_aws::{BasePathMode, Date, EndpointType, PutMode};
 use lambda_sync_integration::{Granularity, IntegrationType};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -53,6 +53,12 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// The day runtimes are checked for (which are deprecated, which blocked). Not a file key:
+    /// the caller sets it (the CLI from the clock, or `LAMBDA_SYNC_TODAY`), because no library
+    /// reads the clock; `None` checks as on the catalogue's own date
+    /// ([`CATALOGUE_DATE`](lambda_sync_aws::runtimes::CATALOGUE_DATE)).
+    #[serde(skip)]
+    pub today: Option<Date>,
     /// AWS region (`us-east-1`).
     pub region: Option<String>,
     /// AWS account id (12 digits); taken from `execution_role` when not given.
@@ -128,6 +134,7 @@ impl Default for Quotas {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            today: None,
             region: None,
             account_id: None,
             api_id: None,
@@ -180,6 +187,11 @@ pub struct Settings {
     pub execution_role: Option<String>,
     /// Runtime id for new functions.
     pub runtime: String,
+    /// The day the runtime was checked for ([`Config::today`]).
+    pub today: Date,
+    /// What the runtime check warns about (deprecated or soon deprecated, or the catalogue may
+    /// be out of date); `push`, `plan` and `stubs` show them.
+    pub runtime_warnings: Vec<String>,
     /// Integration type.
     pub integration: IntegrationType,
     /// Function name template.
@@ -297,7 +309,11 @@ impl Config {
             .runtime
             .clone()
             .unwrap_or_else(|| lambda_sync_stubs::DEFAULT_RUNTIME.to_string());
-        crate::prepare::check_runtime(&runtime).map_err(|message| bad("runtime", message))?;
+        let today = self.today.unwrap_or_else(|| {
+            Date::parse(lambda_sync_aws::runtimes::CATALOGUE_DATE).expect("the catalogue date")
+        });
+        let runtime_warnings = crate::prepare::check_runtime(&runtime, today)
+            .map_err(|message| bad("runtime", message))?;
         if let Some(stage) = &self.stage
             && (stage.is_empty()
                 || stage.len() > 128
@@ -340,6 +356,8 @@ impl Config {
             enabled: self.enabled,
             execution_role,
             runtime,
+            today,
+            runtime_warnings,
             integration: self.integration,
             granularity: self.granularity,
             name_template: self.name_template.clone(),

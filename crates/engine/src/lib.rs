@@ -66,7 +66,9 @@ pub use export::{
     BodyPlacement, DEFAULT_EXPORT_STAGE, Export, ExportFile, ExportFileKind, ExportFormat,
     ExportOptions, export, logical_ids as export_logical_ids,
 };
-pub use journal::{ImportIntent, Journal};
+pub use journal::{
+    ImportIntent, Journal, MARKER_PREFIX as IMPORT_MARKER_PREFIX, mark_body as mark_import_body,
+};
 pub use limiter::{Limiter, RateClass};
 pub use plan::{
     AddPermissionStep, ApiAction, ApiId, ApiScoped, ApiStep, CreateFunctionStep, DeployStep,

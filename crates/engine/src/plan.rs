@@ -158,6 +158,10 @@ pub struct ApiStep {
     /// The body (JSON).
     #[serde(skip)]
     pub body: Arc<Vec<u8>>,
+    /// On an import, the marker lambda-sync puts in the new API's description (see
+    /// [`crate::Journal`]): with its name, what tells the API a killed push created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
 }
 
 /// One statement to add to a function's resource policy (`AddPermission`).
@@ -433,6 +437,13 @@ pub fn plan(
                 + if names.len() > 5 { ", ..." } else { "" },
         });
     }
+    let (body, marker) = match &api {
+        ApiId::New => {
+            let (body, marker) = crate::journal::mark_body(&prepared.body);
+            (body, Some(marker))
+        }
+        ApiId::Existing(_) => (prepared.body.clone(), None),
+    };
     let api_step = ApiStep {
         action: match &api {
             ApiId::New => ApiAction::Import {
@@ -446,9 +457,10 @@ pub fn plan(
         name: prepared.api_name.clone(),
         basepath: settings.basepath,
         fail_on_warnings: settings.fail_on_warnings,
-        body_sha256: lambda_sync_stubs::code_sha256(&prepared.body),
-        body_bytes: prepared.body.len(),
-        body: Arc::new(prepared.body.clone()),
+        body_sha256: lambda_sync_stubs::code_sha256(&body),
+        body_bytes: body.len(),
+        body: Arc::new(body),
+        marker,
     };
     let permissions = plan_permissions(prepared, observed, settings, &api);
     let wanted: BTreeSet<&str> = prepared.functions.iter().map(|f| f.name.as_str()).collect();

@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use lambda_sync_aws::BasePathMode;
+use lambda_sync_aws::{BasePathMode, Date};
 use lambda_sync_compat::{Change, CompatOptions};
 use lambda_sync_integration::{BindOptions, Binding, InvokePermission};
 use lambda_sync_spec::{Diagnostic, Document};
@@ -111,33 +111,11 @@ pub struct Prepared {
     pub dispatch_methods: Vec<String>,
 }
 
-/// Checks a runtime id against the catalogue and today's date: blocked → error (naming the
-/// replacement), unknown → error.
-pub fn check_runtime(id: &str) -> std::result::Result<Vec<String>, String> {
-    lambda_sync_stubs::check_runtime(id, today()).map_err(|e| e.to_string())
-}
-
-fn today() -> lambda_sync_stubs::Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    lambda_sync_stubs::Date::new(y as u16, m as u8, d as u8).expect("a civil date is valid")
-}
-
-/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// Checks a runtime id against the catalogue on `today` (given by the caller: no library reads
+/// the clock): blocked → error (naming the replacement), unknown → error; otherwise the warnings
+/// to show (deprecated, soon deprecated, or the catalogue may be out of date).
+pub fn check_runtime(id: &str, today: Date) -> std::result::Result<Vec<String>, String> {
+    lambda_sync_stubs::check_runtime(id, today).map_err(|e| e.to_string())
 }
 
 /// The integration options for these settings.
@@ -351,14 +329,4 @@ pub fn write_back_document(prepared: &Prepared, api_id: Option<&str>) -> Documen
         obj.insert(API_ID_KEY.to_string(), Value::String(id.to_string()));
     }
     doc
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn civil_dates() {
-        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
-        assert_eq!(super::civil_from_days(20_785), (2026, 11, 28));
-        assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
-    }
 }

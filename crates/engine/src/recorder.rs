@@ -80,6 +80,10 @@ impl Lambda for Recorder<'_> {
         self.count("GetFunction");
         self.lambda.get_function(name).await
     }
+    async fn get_function_code(&self, name: &str) -> Result<Vec<u8>> {
+        self.count("GetFunction");
+        self.lambda.get_function_code(name).await
+    }
     async fn list_functions(&self, marker: Option<String>) -> Result<FunctionPage> {
         self.count("ListFunctions");
         self.lambda.list_functions(marker).await

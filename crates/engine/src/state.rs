@@ -115,6 +115,8 @@ pub struct StateDir {
     // Held for the lock; closed (and so unlocked) on drop. None: a reader of a folder that
     // does not exist (there is nothing to read, and a reader creates nothing).
     _lock: Option<std::fs::File>,
+    /// Held exclusively (the folder may be written).
+    writes: bool,
 }
 
 /// How [`StateDir::open`] takes the lock when another process holds it.
@@ -127,6 +129,13 @@ pub enum LockMode {
     /// Shared with other readers, for a command that only reads; waits for a writer.
     Read,
 }
+
+/// The folder of the local functions' code inside the state folder.
+const FUNCTIONS_DIR: &str = "functions";
+/// The marker of the per-account layout of [`FUNCTIONS_DIR`] (a name no function can have).
+const FUNCTIONS_LAYOUT: &str = ".layout";
+const FUNCTIONS_LAYOUT_TEXT: &str =
+    "functions/REGION/ACCOUNT/NAME/: the code of each function of each local account\n";
 
 /// The name of the lock file inside the state folder.
 pub const LOCK_FILE: &str = "lock";
@@ -152,6 +161,7 @@ impl StateDir {
             return Ok(StateDir {
                 dir: dir.to_path_buf(),
                 _lock: None,
+                writes: false,
             });
         }
         std::fs::create_dir_all(dir).map_err(|e| state_err(dir, e))?;
@@ -208,11 +218,85 @@ impl StateDir {
         let state = StateDir {
             dir: dir.to_path_buf(),
             _lock: Some(file),
+            writes: mode != LockMode::Read,
         };
         if mode != LockMode::Read {
             state.recover()?;
         }
         Ok(state)
+    }
+
+    /// The folder of the local functions' code of one account, `functions/REGION/ACCOUNT/`
+    /// (a `NAME/` folder per function), so that two regions or accounts in one state folder
+    /// never share code. A folder of the earlier layout (`functions/NAME/`, shared by every
+    /// account) is moved whole under the account of `account.json` (the one it was written
+    /// for first) when a writer opens it; each step is a rename, so a killed migration is
+    /// finished by the next writer and no code is lost. A reader of an unmigrated folder is
+    /// given the old folder for that account.
+    pub fn functions_dir(&self, region: &str, account: &str) -> Result<PathBuf> {
+        let root = self.dir.join(FUNCTIONS_DIR);
+        if self.writes {
+            self.migrate_functions()?;
+        } else if root.is_dir() && !root.join(FUNCTIONS_LAYOUT).exists() {
+            let main = lambda_sync_aws::FakeAws::load(self.dir.join("account.json")).ok();
+            if main.is_none_or(|f| f.region() == region && f.account_id() == account) {
+                return Ok(root);
+            }
+        }
+        Ok(root.join(region).join(account))
+    }
+
+    /// Moves `functions/` of the earlier layout under its account (see
+    /// [`StateDir::functions_dir`]), or finishes a move a killed process left half done.
+    fn migrate_functions(&self) -> Result<()> {
+        let root = self.dir.join(FUNCTIONS_DIR);
+        let old = self.dir.join(format!("{FUNCTIONS_DIR}-migrating"));
+        let new = self.dir.join(format!("{FUNCTIONS_DIR}.new"));
+        let rename = |from: &Path, to: &Path| {
+            std::fs::rename(from, to)
+                .map_err(|e| state_err(from, format!("moving it to {}: {e}", to.display())))
+        };
+        if root.is_dir() && !root.join(FUNCTIONS_LAYOUT).exists() {
+            // 1. The old folder aside (`functions` no longer exists until step 4).
+            rename(&root, &old)?;
+        }
+        if !old.exists() && !new.exists() {
+            if !root.exists() {
+                // A new folder: the new layout from the start.
+                std::fs::create_dir_all(&root).map_err(|e| state_err(&root, e))?;
+                std::fs::write(root.join(FUNCTIONS_LAYOUT), FUNCTIONS_LAYOUT_TEXT)
+                    .map_err(|e| state_err(&root, e))?;
+            }
+            return Ok(());
+        }
+        let (region, account) = match lambda_sync_aws::FakeAws::load(self.dir.join("account.json"))
+        {
+            Ok(f) => (f.region(), f.account_id()),
+            Err(_) => (
+                crate::config::LOCAL_REGION.to_string(),
+                crate::config::LOCAL_ACCOUNT_ID.to_string(),
+            ),
+        };
+        let home = new.join(&region);
+        if old.exists() {
+            // 2. The new layout beside it, marked; 3. the old folder into its account's place.
+            std::fs::create_dir_all(&home).map_err(|e| state_err(&home, e))?;
+            std::fs::write(new.join(FUNCTIONS_LAYOUT), FUNCTIONS_LAYOUT_TEXT)
+                .map_err(|e| state_err(&new, e))?;
+            let target = home.join(&account);
+            if target.exists() {
+                return Err(state_err(
+                    &old,
+                    format!(
+                        "cannot move it to {}: that folder exists; move the function folders by hand",
+                        target.display()
+                    ),
+                ));
+            }
+            rename(&old, &target)?;
+        }
+        // 4. The new layout in place.
+        rename(&new, &root)
     }
 
     /// The folder.

@@ -20,13 +20,12 @@ pub(crate) enum Language {
 }
 
 impl Language {
+    /// The interpreter of a runtime the catalogue ([`lambda_sync_aws::runtimes`]) knows.
     pub fn of_runtime(runtime: &str) -> Option<Language> {
-        if runtime.starts_with("nodejs") {
-            Some(Language::Node)
-        } else if runtime.starts_with("python3") {
-            Some(Language::Python)
-        } else {
-            None
+        use lambda_sync_aws::runtimes::{Family, runtime as find};
+        match find(runtime)?.family {
+            Family::Node => Some(Language::Node),
+            Family::Python => Some(Language::Python),
         }
     }
 }

@@ -65,7 +65,6 @@
 //! ```
 #![deny(missing_docs)]
 
-mod date;
 mod error;
 mod ident;
 mod package;
@@ -75,14 +74,14 @@ mod templates;
 mod text;
 mod view;
 
-pub use date::Date;
 pub use error::{Error, Result};
 pub use ident::{base_identifier, is_reserved};
 pub use lambda_sync_integration::EventContract;
 pub use package::{FILE_MODE, code_sha256, package};
 pub use render::{Stub, render, render_router};
 pub use runtime::{
-    DEFAULT_RUNTIME, Family, NodeModule, RuntimeInfo, check_runtime, runtime, runtimes,
+    CATALOGUE_DATE, DEFAULT_RUNTIME, Date, Family, NodeModule, RuntimeInfo, check_runtime, runtime,
+    runtimes,
 };
 pub use templates::Templates;
 pub use text::{comment_line, comment_lines, string_literal};

@@ -19,60 +19,6 @@ pub(crate) const PAGE_SIZE: usize = 50;
 /// Largest zip accepted in a direct upload (50 MB).
 const MAX_ZIP: usize = 50 * 1024 * 1024;
 
-/// Runtimes AWS blocks function creation on (deprecated).
-pub(crate) const BLOCKED_RUNTIMES: &[&str] = &[
-    "nodejs",
-    "nodejs4.3",
-    "nodejs4.3-edge",
-    "nodejs6.10",
-    "nodejs8.10",
-    "nodejs10.x",
-    "nodejs12.x",
-    "nodejs14.x",
-    "nodejs16.x",
-    "python2.7",
-    "python3.6",
-    "python3.7",
-    "python3.8",
-    "dotnetcore1.0",
-    "dotnetcore2.0",
-    "dotnetcore2.1",
-    "dotnetcore3.1",
-    "dotnet6",
-    "dotnet7",
-    "ruby2.5",
-    "ruby2.7",
-    "go1.x",
-    "java8",
-];
-
-/// Runtimes a function can be created with.
-pub(crate) const CURRENT_RUNTIMES: &[&str] = &[
-    "nodejs18.x",
-    "nodejs20.x",
-    "nodejs22.x",
-    "nodejs24.x",
-    "python3.9",
-    "python3.10",
-    "python3.11",
-    "python3.12",
-    "python3.13",
-    "python3.14",
-    "java8.al2",
-    "java11",
-    "java17",
-    "java21",
-    "java25",
-    "dotnet8",
-    "dotnet10",
-    "ruby3.2",
-    "ruby3.3",
-    "ruby3.4",
-    "provided",
-    "provided.al2",
-    "provided.al2023",
-];
-
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct StoredFunction {
     pub info: FunctionInfo,
@@ -191,19 +137,33 @@ pub(crate) fn check_role(role: &str) -> Result<()> {
     })
 }
 
-pub(crate) fn check_runtime(runtime: &str) -> Result<()> {
-    if BLOCKED_RUNTIMES.contains(&runtime) {
+/// Whether Lambda accepts `runtime` for a new function on `today`, from the runtime catalogue
+/// ([`crate::runtimes`]).
+pub(crate) fn check_runtime(runtime: &str, today: crate::Date) -> Result<()> {
+    use crate::runtimes;
+    let blocked = match runtimes::runtime(runtime) {
+        // The newest of a family is never refused: the catalogue may be out of date.
+        Some(rt) => rt.is_create_blocked(today) && !rt.is_newest(),
+        None => runtimes::OTHER_RETIRED.contains(&runtime),
+    };
+    if blocked {
         return Err(Error::invalid(format!(
             "The runtime parameter of {runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions."
         )));
     }
-    if !CURRENT_RUNTIMES.contains(&runtime) {
+    if runtimes::runtime(runtime).is_none() && !runtimes::OTHER_CURRENT.contains(&runtime) {
+        let accepted: Vec<&str> = runtimes::runtimes()
+            .iter()
+            .filter(|r| !r.is_create_blocked(today) || r.is_newest())
+            .map(|r| r.id)
+            .chain(runtimes::OTHER_CURRENT.iter().copied())
+            .collect();
         return Err(validation(
             runtime,
             "runtime",
             &format!(
                 "Member must satisfy enum value set: [{}]",
-                CURRENT_RUNTIMES.join(", ")
+                accepted.join(", ")
             ),
         ));
     }
@@ -293,10 +253,14 @@ impl Account {
         })
     }
 
-    pub(crate) fn create_function(&mut self, req: &CreateFunction) -> Result<FunctionInfo> {
+    pub(crate) fn create_function(
+        &mut self,
+        req: &CreateFunction,
+        today: crate::Date,
+    ) -> Result<FunctionInfo> {
         check_name(&req.name)?;
         check_role(&req.role)?;
-        check_runtime(&req.runtime)?;
+        check_runtime(&req.runtime, today)?;
         if req.handler.is_empty()
             || req.handler.len() > 128
             || req.handler.chars().any(char::is_whitespace)

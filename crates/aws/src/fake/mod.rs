@@ -74,6 +74,8 @@ struct Inner {
     rate_scale: Option<f64>,
     rate_history: HashMap<&'static str, VecDeque<tokio::time::Instant>>,
     resources_per_api: usize,
+    /// The day Lambda's runtime rules are applied for (see [`FakeAws::set_today`]).
+    today: crate::Date,
 }
 
 /// An in-memory AWS account implementing both [`ApiGateway`] and [`Lambda`] the way AWS
@@ -372,6 +374,10 @@ fn check_warnings(fail_on_warnings: bool, warnings: &[String]) -> Result<()> {
     Ok(())
 }
 
+fn catalogue_date() -> crate::Date {
+    crate::Date::parse(crate::runtimes::CATALOGUE_DATE).expect("the catalogue date is a date")
+}
+
 impl FakeAws {
     /// An empty account `account_id` in `region`.
     pub fn new(region: impl Into<String>, account_id: impl Into<String>) -> Self {
@@ -388,6 +394,7 @@ impl FakeAws {
                 rate_scale: None,
                 rate_history: HashMap::new(),
                 resources_per_api: crate::limits::DEFAULT_RESOURCES_PER_API,
+                today: catalogue_date(),
             })),
         }
     }
@@ -396,6 +403,30 @@ impl FakeAws {
         // A panic while holding the lock cannot leave the account half changed (changes are
         // made on a copy and swapped in), so a poisoned lock is safe to use.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies Lambda's runtime rules (which runtimes are blocked for new functions, from
+    /// [`crate::runtimes`]) as on `today`; by default as on
+    /// [`CATALOGUE_DATE`](crate::runtimes::CATALOGUE_DATE), so that the fake reads no clock.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use lambda_sync_aws::{CreateFunction, Date, FakeAws, Lambda, minimal_zip};
+    /// let aws = FakeAws::default().with_today(Date::parse("2027-02-01").unwrap());
+    /// let role = "arn:aws:iam::123456789012:role/r";
+    /// let zip = minimal_zip("index.mjs", b"export const handler = async () => 1;");
+    /// let req = CreateFunction::new("f", role, "nodejs20.x", "index.handler", zip);
+    /// assert!(aws.create_function(req).await.is_err());
+    /// # }
+    /// ```
+    pub fn with_today(self, today: crate::Date) -> Self {
+        self.set_today(today);
+        self
+    }
+
+    /// Changes the day of Lambda's runtime rules (see [`FakeAws::with_today`]).
+    pub fn set_today(&self, today: crate::Date) {
+        self.lock().today = today;
     }
 
     /// The region of this account.
@@ -707,6 +738,13 @@ impl Lambda for FakeAws {
         .await
     }
 
+    async fn get_function_code(&self, name: &str) -> Result<Vec<u8>> {
+        self.call("GetFunction", Some(name), false, |a| {
+            Ok(a.function(name)?.zip.as_ref().clone())
+        })
+        .await
+    }
+
     async fn list_functions(&self, marker: Option<String>) -> Result<FunctionPage> {
         self.call("ListFunctions", None, false, |a| {
             a.list_functions(marker.as_deref())
@@ -715,8 +753,9 @@ impl Lambda for FakeAws {
     }
 
     async fn create_function(&self, req: CreateFunction) -> Result<FunctionInfo> {
+        let today = self.lock().today;
         self.call("CreateFunction", Some(&req.name), true, |a| {
-            a.create_function(&req)
+            a.create_function(&req, today)
         })
         .await
     }

@@ -546,7 +546,7 @@ fn closed_stdout_ends_quietly() {
 /// `push` and `plan` warn about a deprecated runtime as `stubs` does.
 #[test]
 fn deprecated_runtime_is_warned_by_push_and_plan() {
-    let t = TestCommand::new();
+    let t = TestCommand::on(crate::RUNTIME_TEST_DAY);
     t.write("pets.yaml", PETS);
     let stubs = t.run(&[
         "stubs",
@@ -566,6 +566,102 @@ fn deprecated_runtime_is_warned_by_push_and_plan() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(&want), "{cmd}: {stderr}");
     }
+}
+
+/// The day comes from `LAMBDA_SYNC_TODAY` (else the clock): years ahead, the newest runtime of
+/// a family is still accepted with a warning that the catalogue may be out of date (in the
+/// JSON of `plan` and `push` too), an older one is refused with exit 2, and a bad date is a
+/// usage error.
+#[test]
+fn the_day_is_injected_and_the_newest_runtime_is_kept() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let dated = |day: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+            .args(args)
+            .current_dir(t.path("."))
+            .env("LAMBDA_SYNC_TODAY", day)
+            .output()
+            .unwrap()
+    };
+    for cmd in ["plan", "push"] {
+        let out = dated("2031-07-01", &[cmd, "pets.yaml", "--format", "json"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{cmd}: {stdout}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let warnings = v["warnings"].to_string();
+        assert!(
+            warnings.contains("nodejs24.x is the newest Node.js runtime")
+                && warnings.contains("may be out of date"),
+            "{cmd}: {warnings}"
+        );
+        let older = dated("2031-07-01", &[cmd, "pets.yaml", "--runtime", "nodejs22.x"]);
+        let stderr = String::from_utf8_lossy(&older.stderr);
+        assert_eq!(older.status.code(), Some(2), "{cmd}: {stderr}");
+        assert!(stderr.contains("use nodejs24.x instead"), "{cmd}: {stderr}");
+    }
+    let today = dated("2026-12-01", &["plan", "pets.yaml", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&today.stdout).unwrap();
+    assert_eq!(v["warnings"], serde_json::json!([]), "{v}");
+    let bad = dated("2031-13-01", &["plan", "pets.yaml"]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("LAMBDA_SYNC_TODAY=2031-13-01"), "{stderr}");
+}
+
+/// An argument clap refuses is a usage error (exit 2); with `--format json` it is the JSON
+/// error object every other failure prints, with clap's message (and no usage text) in it.
+#[test]
+fn argument_errors_follow_the_format() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["plan", "pets.yaml", "--format", "json", "--no-such-flag"],
+            "--no-such-flag",
+        ),
+        (&["push", "--format=json"], "<SPEC>"),
+        (
+            &["check", "pets.yaml", "--format", "json", "--disable"],
+            "--disable",
+        ),
+        (
+            &[
+                "push",
+                "pets.yaml",
+                "--format",
+                "json",
+                "--concurrency",
+                "many",
+            ],
+            "many",
+        ),
+    ];
+    for (args, names) in cases {
+        let out = t.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+        assert_eq!(v["ok"], false, "{args:?}");
+        assert_eq!(v["exit_code"], 2, "{args:?}");
+        let error = v["error"].as_str().unwrap();
+        assert!(error.contains(names), "{args:?}: {error}");
+        assert!(
+            !error.contains("Usage:") && !error.starts_with("error:"),
+            "{error}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.matches("error:").count(), 1, "{args:?}: {stderr}");
+    }
+    // Without `--format json` clap's own text, still exit 2; help is exit 0.
+    let text = t.run(&["plan", "pets.yaml", "--no-such-flag"]);
+    assert_eq!(text.status.code(), Some(2));
+    assert!(text.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&text.stderr).contains("Usage:"));
+    assert_eq!(
+        t.run(&["plan", "--help", "--format", "json"]).status.code(),
+        Some(0)
+    );
 }
 
 /// `--help` of the program and of every command states the contract.

@@ -40,15 +40,30 @@ paths:
           description: not found
 "#;
 
+/// The day of the tests whose subject is a runtime's lifecycle (which runtimes are deprecated
+/// or blocked depends on it); the others run on the clock's day, which CI also sets years ahead.
+const RUNTIME_TEST_DAY: &str = "2026-12-01";
+
 /// A temporary project folder and the binary, run inside it.
 struct TestCommand {
     dir: tempfile::TempDir,
+    /// `LAMBDA_SYNC_TODAY` for every run, when set.
+    today: Option<&'static str>,
 }
 
 impl TestCommand {
     fn new() -> TestCommand {
         TestCommand {
             dir: tempfile::tempdir().expect("temp dir"),
+            today: None,
+        }
+    }
+
+    /// Runs on `day` instead of the clock's day.
+    fn on(day: &'static str) -> TestCommand {
+        TestCommand {
+            today: Some(day),
+            ..TestCommand::new()
         }
     }
 
@@ -63,12 +78,15 @@ impl TestCommand {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
-            .args(args)
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambda-sync"));
+        cmd.args(args)
             .current_dir(self.dir.path())
             .env_remove("AWS_REGION")
-            .output()
-            .expect("the binary runs")
+            .env_remove("LAMBDA_SYNC_TODAY");
+        if let Some(day) = self.today {
+            cmd.env("LAMBDA_SYNC_TODAY", day);
+        }
+        cmd.output().expect("the binary runs")
     }
 
     #[track_caller]
@@ -113,7 +131,10 @@ fn first_push_then_repush_creates_nothing() {
     assert_eq!(names(&r["functions_created"]), ["listPets", "showPetById"]);
     assert_eq!(r["ok"], true);
     let api_id = r["api_id"].as_str().unwrap().to_string();
-    assert!(t.path(".lambda-sync/functions/showPetById").is_dir());
+    assert!(
+        t.path(".lambda-sync/functions/us-east-1/123456789012/showPetById")
+            .is_dir()
+    );
     let again = t.json(&["push", "pets.yaml", "--format", "json"]);
     assert!(names(&again["functions_created"]).is_empty());
     assert_eq!(
@@ -461,7 +482,8 @@ fn too_many_resources_are_refused_until_the_quota_is_raised_in_the_config() {
         assert!(stderr.contains(needle), "{stderr} lacks {needle}");
     }
     assert!(
-        !t.path(".lambda-sync/functions/op0").exists(),
+        !t.path(".lambda-sync/functions/us-east-1/123456789012/op0")
+            .exists(),
         "nothing is created"
     );
     t.write("lambda-sync.toml", "[quotas]\nresources_per_api = 400\n");
@@ -472,7 +494,7 @@ fn too_many_resources_are_refused_until_the_quota_is_raised_in_the_config() {
 
 #[test]
 fn stubs_writes_handlers_and_zips() {
-    let t = TestCommand::new();
+    let t = TestCommand::on(RUNTIME_TEST_DAY);
     t.write("pets.yaml", PETS);
     let out = t.run_ok(&[
         "stubs",
@@ -548,7 +570,7 @@ fn the_reference_walkthrough_with_invoke() {
     ]);
     assert_eq!(first["status"], 200);
     assert_eq!(first["function"], "getUserByName");
-    let dir = t.path(".lambda-sync/functions/getUserByName");
+    let dir = t.path(".lambda-sync/functions/us-east-1/123456789012/getUserByName");
     let file = std::fs::read_dir(&dir)
         .unwrap()
         .next()
@@ -931,7 +953,9 @@ fn real_definitions_push_and_every_path_parameter_arrives() {
         let body: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(body_problems(&body), Vec::<String>::new(), "{name}");
         // An echo handler in every function.
-        for dir in std::fs::read_dir(t.path(".lambda-sync/functions")).unwrap() {
+        for dir in
+            std::fs::read_dir(t.path(".lambda-sync/functions/us-east-1/123456789012")).unwrap()
+        {
             for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
                 let file = file.unwrap().path();
                 let code = match file.extension().and_then(|e| e.to_str()) {
@@ -1129,7 +1153,7 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 #[test]
 fn export_writes_the_template_and_the_code_it_names() {
-    let t = TestCommand::new();
+    let t = TestCommand::on(RUNTIME_TEST_DAY);
     t.write("pets.yaml", PETSTORE);
     t.run_ok(&[
         "export",

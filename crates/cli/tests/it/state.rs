@@ -2,6 +2,7 @@
 
 use crate::{PETS, TestCommand};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 
 fn shop(i: usize) -> String {
@@ -190,6 +191,78 @@ fn each_region_has_its_own_local_account() {
     let back = t.json(&["push", "pets.yaml", "--format", "json"]);
     assert_eq!(back["api_id"], first["api_id"]);
     assert!(back["functions_created"].as_array().unwrap().is_empty());
+    // And each has its own code folders: an edit in one region is not the other's code.
+    let names = |a: &str| code_folders(&t, a).into_keys().collect::<Vec<_>>();
+    assert_eq!(names("us-east-1/123456789012"), ["listPets", "showPetById"]);
+    assert_eq!(names("eu-west-1/123456789012"), ["listPets", "showPetById"]);
+    assert!(!t.path(".lambda-sync/functions/listPets").exists());
+}
+
+/// A code folder of the earlier layout (`functions/NAME/`, shared by every region) is moved
+/// under the account of `account.json` by the next push, with the user's edits.
+#[test]
+fn an_old_functions_folder_is_moved_under_its_account() {
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    t.run_ok(&["push", "pets.yaml"]);
+    // Make the folder what an earlier version left: functions/NAME/, no layout marker.
+    let root = t.path(".lambda-sync/functions");
+    let account = root.join("us-east-1/123456789012");
+    for name in ["listPets", "showPetById"] {
+        std::fs::rename(account.join(name), root.join(name)).unwrap();
+    }
+    std::fs::remove_dir_all(root.join("us-east-1")).unwrap();
+    std::fs::remove_file(root.join(".layout")).unwrap();
+    let file = root.join("listPets/index.mjs");
+    let edited = std::fs::read_to_string(&file).unwrap() + "// my edit\n";
+    std::fs::write(&file, &edited).unwrap();
+    // A push in another region migrates the folder to the first account, and writes its own.
+    t.run_ok(&["push", "pets.yaml", "--region", "eu-west-1"]);
+    let moved = code_folders(&t, "us-east-1/123456789012");
+    assert_eq!(moved["listPets"]["index.mjs"], edited);
+    assert_eq!(moved.len(), 2);
+    assert_eq!(code_folders(&t, "eu-west-1/123456789012").len(), 2);
+    assert!(!root.join("listPets").exists());
+    assert!(!t.path(".lambda-sync/functions-migrating").exists());
+    // The edit runs: invoke uses the migrated folder.
+    t.run_ok(&["push", "pets.yaml"]);
+    assert_eq!(code_folders(&t, "us-east-1/123456789012"), moved);
+}
+
+/// A missing code folder of a reused function is restored from the code the account stores
+/// (what runs), not from today's stub: here the functions were created with Python, and the
+/// definition is pushed again with the default Node.js runtime.
+#[test]
+fn a_missing_code_folder_is_restored_from_the_account() {
+    let t = TestCommand::on(crate::RUNTIME_TEST_DAY);
+    t.write("pets.yaml", PETS);
+    t.run_ok(&["push", "pets.yaml", "--runtime", "python3.14"]);
+    let before = code_folders(&t, "us-east-1/123456789012");
+    assert!(before["listPets"].contains_key("lambda_function.py"));
+    std::fs::remove_dir_all(t.path(".lambda-sync/functions/us-east-1/123456789012/listPets"))
+        .unwrap();
+    let again = t.json(&["push", "pets.yaml", "--format", "json"]);
+    assert!(again["functions_created"].as_array().unwrap().is_empty());
+    assert_eq!(code_folders(&t, "us-east-1/123456789012"), before);
+}
+
+/// The code folders of one local account (`REGION/ACCOUNT`): each function's files and their
+/// text.
+fn code_folders(t: &TestCommand, account: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let root = t.path(&format!(".lambda-sync/functions/{account}"));
+    let mut folders = BTreeMap::new();
+    for f in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+        let files = std::fs::read_dir(f.path())
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                (e.file_name().to_string_lossy().into_owned(), text)
+            })
+            .collect();
+        folders.insert(f.file_name().to_string_lossy().into_owned(), files);
+    }
+    folders
 }
 
 /// What a push leaves in a project folder, independent of ids: the account's functions and
@@ -207,14 +280,7 @@ fn end_state(t: &TestCommand) -> Value {
             "recorded {id} is in the account"
         );
     }
-    let mut folders: Vec<String> = std::fs::read_dir(t.path(".lambda-sync/functions"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    folders.sort();
+    let folders = code_folders(t, "us-east-1/123456789012");
     let mut leftovers: Vec<String> = std::fs::read_dir(t.path(".lambda-sync"))
         .unwrap()
         .flatten()

@@ -772,7 +772,12 @@ async fn the_body_is_slim_and_the_write_back_keeps_everything() {
     ] {
         assert!(!sent_text.contains(gone), "{gone} was sent: {sent_text}");
     }
-    assert_eq!(sent["info"]["description"], "A pet store");
+    // The API's description, with the import marker as its last line (see `journal`).
+    let description = sent["info"]["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("A pet store\n\nlambda-sync import "),
+        "{description}"
+    );
     assert!(sent["components"]["schemas"]["Pet"].is_object());
     assert!(sent["paths"]["/pets"]["get"]["x-amazon-apigateway-integration"].is_object());
     let back = std::fs::read_to_string(&path).unwrap();
@@ -948,15 +953,41 @@ async fn an_api_imported_by_a_killed_push_is_adopted_not_duplicated() {
     assert_eq!(intents.len(), 1);
     assert_eq!(intents[0].api_name, "Pets");
     assert_eq!(intents[0].existing, vec![theirs.id.clone()]);
+    let marker = intents[0]
+        .marker
+        .clone()
+        .expect("an import intent has a marker");
+    assert!(
+        marker.starts_with(lambda_sync::IMPORT_MARKER_PREFIX),
+        "{marker}"
+    );
+    // Someone else's API of the same name, created after the killed import: it has no marker,
+    // so it is not taken for ours (by name alone the two could not be told apart).
+    account
+        .import_rest_api(lambda_sync::aws::ImportRestApi::new(
+            r#"{"openapi": "3.0.1", "info": {"title": "Pets", "version": "1"}, "paths": {}}"#,
+        ))
+        .await
+        .unwrap();
+    let by_name_only = lambda_sync::ImportIntent {
+        marker: None,
+        ..intents[0].clone()
+    };
+    assert_eq!(e.adopt(&by_name_only, &[]).await.unwrap(), None);
 
     let adopted = e.adopt(&intents[0], &[]).await.unwrap().expect("found");
+    let ours = account.get_rest_api(&adopted).await.unwrap();
+    assert_eq!(
+        ours.description.as_deref().and_then(|d| d.lines().last()),
+        Some(marker.as_str())
+    );
     assert_eq!(Some(&adopted), failed.report.api_id.as_ref());
     let again = e.push(&d, Some(&adopted)).await.expect("finishes the job");
     assert!(!again.api_created);
     assert_eq!(again.api_id.as_deref(), Some(adopted.as_str()));
     let mut got = end_state(&account, &adopted).await;
-    // Theirs is still there, untouched: two APIs where the clean account has one.
-    assert_eq!(got["apis"], 2);
+    // Theirs are still there, untouched: three APIs where the clean account has one.
+    assert_eq!(got["apis"], 3);
     got["apis"] = want["apis"].clone();
     // Statement ids name the API: compare with both ids written `API`.
     assert_eq!(

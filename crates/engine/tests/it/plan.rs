@@ -343,7 +343,11 @@ fn the_plan_is_self_contained_json() {
     assert_eq!(json["api"]["endpoint_type"], "REGIONAL");
     assert_eq!(json["api"]["basepath"], "ignore");
     assert_eq!(json["api"]["fail_on_warnings"], true);
-    assert_eq!(json["api"]["body_bytes"], prepared.body.len());
+    // A new API's body carries the import marker in its description.
+    let (marked, marker) = lambda_sync::mark_import_body(&prepared.body);
+    assert_eq!(json["api"]["body_bytes"], marked.len());
+    assert_eq!(json["api"]["marker"], marker.as_str());
+    assert!(marker.starts_with(lambda_sync::IMPORT_MARKER_PREFIX));
     assert_eq!(json["api_id"], serde_json::Value::Null);
     let f = &json["create_functions"][0];
     assert_eq!(f["name"], "getPetById");

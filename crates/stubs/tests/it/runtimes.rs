@@ -162,3 +162,41 @@ fn dates() {
     }
     assert!(day("2026-12-31") < day("2027-01-01"));
 }
+
+/// The newest runtime of a family is never refused, whatever the day: the catalogue may be out
+/// of date, so the check warns and points to the `runtime` setting instead.
+#[test]
+fn newest_of_a_family_is_never_refused() {
+    for (id, today, step) in [
+        (
+            "nodejs24.x",
+            "2031-07-01",
+            "blocks creating functions with it from 2028-06-01",
+        ),
+        ("nodejs24.x", "2028-05-01", "deprecates it on 2028-04-30"),
+        (
+            "python3.14",
+            "2040-01-01",
+            "blocks creating functions with it from 2029-07-31",
+        ),
+    ] {
+        let warnings = check_runtime(id, day(today)).unwrap();
+        assert_eq!(warnings.len(), 1, "{id} on {today}: {warnings:?}");
+        let w = &warnings[0];
+        for part in [step, id, "may be out of date", "runtime = ", "2026-11-28"] {
+            assert!(w.contains(part), "{id} on {today}: {w}");
+        }
+    }
+    // An older one is still refused on the same day.
+    assert!(matches!(
+        check_runtime("nodejs22.x", day("2031-07-01")),
+        Err(Error::RuntimeBlocked { .. })
+    ));
+    for family in [Family::Node, Family::Python] {
+        let newest: Vec<_> = runtimes()
+            .iter()
+            .filter(|r| r.family == family && r.is_newest())
+            .collect();
+        assert_eq!(newest.len(), 1, "{family:?}");
+    }
+}
