@@ -51,6 +51,17 @@ pub fn apply(
     options: &BindOptions,
 ) -> (Document, Vec<Change>) {
     let mut out = doc.clone();
+    let changes = apply_in_place(&mut out, bindings, options);
+    (out, changes)
+}
+
+/// [`apply`] on a document the caller owns: the same changes, made in place, without copying
+/// the document (a large definition is tens of megabytes in memory).
+pub fn apply_in_place(
+    out: &mut Document,
+    bindings: &Bindings,
+    options: &BindOptions,
+) -> Vec<Change> {
     let mut changes = Vec::new();
     for b in &bindings.bindings {
         let Some(Value::Object(op)) = out.value_mut().pointer_mut(&b.pointer) else {
@@ -108,7 +119,7 @@ pub fn apply(
             ),
         });
     }
-    (out, changes)
+    changes
 }
 
 fn insert_operation_id(op: &mut Map<String, Value>, id: &str) {

@@ -72,7 +72,7 @@ mod extension;
 mod naming;
 mod options;
 
-pub use apply::{Change, ChangeKind, apply};
+pub use apply::{Change, ChangeKind, apply, apply_in_place};
 pub use bind::{Binding, Bindings, InvokePermission, STATEMENT_PREFIX, bind};
 pub use contract::{ErrorResponse, EventContract, EventField, FieldSource, IntegrationType};
 pub use error::{Error, Result};
