@@ -35,6 +35,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         .with_strict(args.strict);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(lambda_sync::compat::lint(&loaded.document, &options));
+    crate::docs_cmds::free_at_exit(loaded.document);
     diagnostics.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column));
     let blocks: Vec<bool> = diagnostics
         .iter()

@@ -63,6 +63,9 @@ const SCHEMA_DOCS: &[&str] = &[
 /// nothing kept refers to. `x-amazon-apigateway-*` extensions are kept exactly. Pure and
 /// deterministic; keys keep their order.
 ///
+/// Takes the document by value or by reference: only what is kept is copied (the body is a
+/// fraction of a documented definition), so a caller that keeps its document passes `&doc`.
+///
 /// ```
 /// let doc = serde_json::json!({
 ///     "openapi": "3.0.3",
@@ -89,15 +92,15 @@ const SCHEMA_DOCS: &[&str] = &[
 ///         "Pet": {"type": "object", "properties": {"description": {"type": "string"}}}}}
 /// }));
 /// ```
-pub fn slim(document: Value) -> Value {
-    let Value::Object(root) = document else {
-        return document;
+pub fn slim(document: impl std::borrow::Borrow<Value>) -> Value {
+    let Value::Object(root) = document.borrow() else {
+        return document.borrow().clone();
     };
     let mut out = Map::new();
     for (key, value) in root {
         let kept = match key.as_str() {
             "swagger" | "openapi" | "host" | "basePath" | "schemes" | "consumes" | "produces"
-            | "security" => Some(value),
+            | "security" => Some(value.clone()),
             "info" => Some(slim_info(value)),
             "servers" => Some(slim_servers(value)),
             "paths" => Some(slim_paths(value)),
@@ -106,11 +109,11 @@ pub fn slim(document: Value) -> Value {
             "responses" => Some(map_values(value, slim_response)),
             "securityDefinitions" => Some(map_values(value, slim_security_scheme)),
             "components" => Some(slim_components(value)),
-            k if is_aws(k) => Some(value),
+            k if is_aws(k) => Some(value.clone()),
             _ => None,
         };
         if let Some(v) = kept {
-            out.insert(key, v);
+            out.insert(key.clone(), v);
         }
     }
     let mut out = Value::Object(out);
@@ -119,57 +122,62 @@ pub fn slim(document: Value) -> Value {
 }
 
 /// Each value of a map whose keys are names (models, properties, headers, media types).
-fn map_values(value: Value, f: fn(Value) -> Value) -> Value {
+fn map_values(value: &Value, f: fn(&Value) -> Value) -> Value {
     match value {
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, f(v))).collect()),
-        other => other,
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), f(v))).collect()),
+        other => other.clone(),
     }
 }
 
 /// Each value of a map that may also hold extensions (`paths`, `responses`): other vendors'
 /// extensions are left out, API Gateway's kept as they are.
-fn map_values_ext(value: Value, f: fn(Value) -> Value) -> Value {
+fn map_values_ext(value: &Value, f: fn(&Value) -> Value) -> Value {
     match value {
         Value::Object(m) => Value::Object(
-            m.into_iter()
+            m.iter()
                 .filter(|(k, _)| !k.starts_with("x-") || is_aws(k))
-                .map(|(k, v)| if is_aws(&k) { (k, v) } else { (k, f(v)) })
+                .map(|(k, v)| {
+                    if is_aws(k) {
+                        (k.clone(), v.clone())
+                    } else {
+                        (k.clone(), f(v))
+                    }
+                })
                 .collect(),
         ),
-        other => other,
+        other => other.clone(),
     }
 }
 
-fn array_values(value: Value, f: fn(Value) -> Value) -> Value {
+fn array_values(value: &Value, f: fn(&Value) -> Value) -> Value {
     match value {
-        Value::Array(a) => Value::Array(a.into_iter().map(f).collect()),
-        other => other,
+        Value::Array(a) => Value::Array(a.iter().map(f).collect()),
+        other => other.clone(),
     }
 }
 
 /// Keeps the keys `keep` says yes to (and every `x-amazon-apigateway-*` key), each passed
 /// through `f`.
 fn filter_object(
-    value: Value,
+    value: &Value,
     keep: impl Fn(&str) -> bool,
-    f: impl Fn(&str, Value) -> Value,
+    f: impl Fn(&str, &Value) -> Value,
 ) -> Value {
     match value {
         Value::Object(m) => Value::Object(
-            m.into_iter()
+            m.iter()
                 .filter_map(|(k, v)| {
-                    if is_aws(&k) {
-                        Some((k, v))
-                    } else if keep(&k) {
-                        let v = f(&k, v);
-                        Some((k, v))
+                    if is_aws(k) {
+                        Some((k.clone(), v.clone()))
+                    } else if keep(k) {
+                        Some((k.clone(), f(k, v)))
                     } else {
                         None
                     }
                 })
                 .collect(),
         ),
-        other => other,
+        other => other.clone(),
     }
 }
 
@@ -181,15 +189,15 @@ fn not_doc_or_extension(k: &str) -> bool {
         )
 }
 
-fn slim_info(value: Value) -> Value {
+fn slim_info(value: &Value) -> Value {
     filter_object(
         value,
         |k| matches!(k, "title" | "version" | "description"),
-        |_, v| v,
+        |_, v| v.clone(),
     )
 }
 
-fn slim_servers(value: Value) -> Value {
+fn slim_servers(value: &Value) -> Value {
     array_values(value, |server| {
         filter_object(
             server,
@@ -197,33 +205,33 @@ fn slim_servers(value: Value) -> Value {
             |k, v| {
                 if k == "variables" {
                     map_values(v, |var| {
-                        filter_object(var, |k| matches!(k, "default" | "enum"), |_, v| v)
+                        filter_object(var, |k| matches!(k, "default" | "enum"), |_, v| v.clone())
                     })
                 } else {
-                    v
+                    v.clone()
                 }
             },
         )
     })
 }
 
-fn slim_paths(value: Value) -> Value {
+fn slim_paths(value: &Value) -> Value {
     map_values_ext(value, slim_path_item)
 }
 
-fn slim_path_item(value: Value) -> Value {
+fn slim_path_item(value: &Value) -> Value {
     filter_object(
         value,
         |k| k == "$ref" || k == "parameters" || OPERATIONS.contains(&k),
         |k, v| match k {
             "parameters" => array_values(v, slim_parameter),
-            "$ref" => v,
+            "$ref" => v.clone(),
             _ => slim_operation(v),
         },
     )
 }
 
-fn slim_operation(value: Value) -> Value {
+fn slim_operation(value: &Value) -> Value {
     filter_object(
         value,
         |k| {
@@ -243,31 +251,31 @@ fn slim_operation(value: Value) -> Value {
             "parameters" => array_values(v, slim_parameter),
             "requestBody" => slim_request_body(v),
             "responses" => map_values_ext(v, slim_response),
-            _ => v,
+            _ => v.clone(),
         },
     )
 }
 
-fn slim_parameter(value: Value) -> Value {
+fn slim_parameter(value: &Value) -> Value {
     filter_object(value, not_doc_or_extension, |k, v| match k {
         "schema" | "items" => slim_schema(v),
         "content" => map_values(v, slim_media_type),
-        _ => v,
+        _ => v.clone(),
     })
 }
 
-fn slim_request_body(value: Value) -> Value {
+fn slim_request_body(value: &Value) -> Value {
     filter_object(value, not_doc_or_extension, |k, v| match k {
         "content" => map_values(v, slim_media_type),
-        _ => v,
+        _ => v.clone(),
     })
 }
 
-fn slim_media_type(value: Value) -> Value {
+fn slim_media_type(value: &Value) -> Value {
     filter_object(value, |k| k == "schema", |_, v| slim_schema(v))
 }
 
-fn slim_response(value: Value) -> Value {
+fn slim_response(value: &Value) -> Value {
     filter_object(
         value,
         |k| matches!(k, "$ref" | "description" | "schema" | "headers" | "content"),
@@ -275,20 +283,20 @@ fn slim_response(value: Value) -> Value {
             "schema" => slim_schema(v),
             "headers" => map_values(v, slim_parameter),
             "content" => map_values(v, slim_media_type),
-            _ => v,
+            _ => v.clone(),
         },
     )
 }
 
-fn slim_security_scheme(value: Value) -> Value {
+fn slim_security_scheme(value: &Value) -> Value {
     filter_object(
         value,
         |k| !k.starts_with("x-") && k != "description",
-        |_, v| v,
+        |_, v| v.clone(),
     )
 }
 
-fn slim_components(value: Value) -> Value {
+fn slim_components(value: &Value) -> Value {
     filter_object(
         value,
         |k| CONTAINERS_V3.contains(&k) || k == "securitySchemes",
@@ -302,33 +310,65 @@ fn slim_components(value: Value) -> Value {
     )
 }
 
-/// A schema without its documentation keywords, nested schemas included (one pass with an
-/// explicit stack, no recursion).
-fn slim_schema(mut value: Value) -> Value {
-    {
-        let mut stack: Vec<&mut Value> = vec![&mut value];
-        while let Some(v) = stack.pop() {
-            let Value::Object(m) = v else {
-                continue;
-            };
-            m.retain(|k, _| {
+/// A copy of a schema without its documentation keywords, nested schemas included (one pass
+/// with an explicit stack, no recursion; what is left out is never copied).
+fn slim_schema(value: &Value) -> Value {
+    let mut out = Value::Null;
+    let mut stack: Vec<(&Value, &mut Value)> = vec![(value, &mut out)];
+    while let Some((src, dst)) = stack.pop() {
+        let Value::Object(m) = src else {
+            *dst = src.clone();
+            continue;
+        };
+        // Nested schemas get a placeholder here and are copied when they are popped.
+        let copy: Map<String, Value> = m
+            .iter()
+            .filter(|(k, _)| {
                 is_aws(k) || (!SCHEMA_DOCS.contains(&k.as_str()) && !k.starts_with("x-"))
-            });
-            for (k, child) in m.iter_mut() {
-                match (k.as_str(), child) {
+            })
+            .map(|(k, child)| {
+                let c = match (k.as_str(), child) {
                     ("properties" | "patternProperties" | "definitions", Value::Object(named)) => {
-                        stack.extend(named.values_mut())
+                        Value::Object(named.keys().map(|n| (n.clone(), Value::Null)).collect())
                     }
                     ("items" | "allOf" | "anyOf" | "oneOf", Value::Array(list)) => {
-                        stack.extend(list.iter_mut())
+                        Value::Array(vec![Value::Null; list.len()])
                     }
-                    ("items" | "additionalProperties" | "not", child) => stack.push(child),
-                    _ => {}
+                    ("items" | "additionalProperties" | "not", _) => Value::Null,
+                    _ => child.clone(),
+                };
+                (k.clone(), c)
+            })
+            .collect();
+        *dst = Value::Object(copy);
+        let Value::Object(copy) = dst else {
+            continue;
+        };
+        for (k, d) in copy.iter_mut() {
+            let Some(s) = m.get(k) else { continue };
+            match (k.as_str(), s, d) {
+                (
+                    "properties" | "patternProperties" | "definitions",
+                    Value::Object(named),
+                    Value::Object(slots),
+                ) => {
+                    for (n, slot) in slots.iter_mut() {
+                        if let Some(child) = named.get(n) {
+                            stack.push((child, slot));
+                        }
+                    }
                 }
+                (
+                    "items" | "allOf" | "anyOf" | "oneOf",
+                    Value::Array(list),
+                    Value::Array(slots),
+                ) => stack.extend(list.iter().zip(slots.iter_mut())),
+                ("items" | "additionalProperties" | "not", s, d) => stack.push((s, d)),
+                _ => {}
             }
         }
     }
-    value
+    out
 }
 
 /// The `(container, entry)` a local `$ref` points into, if it is a reusable entry.
@@ -373,25 +413,18 @@ fn collect_refs(value: &Value, v3: bool, out: &mut Vec<(String, String)>) {
 /// entries.
 fn prune_unreferenced(doc: &mut Value) {
     let v3 = doc.get("openapi").is_some();
-    let container = |doc: &Value, kind: &str| -> Option<Map<String, Value>> {
-        let c = if v3 {
-            doc.get("components")?.get(kind)?
-        } else {
-            doc.get(kind)?
-        };
-        c.as_object().cloned()
-    };
     let kinds: &[&str] = if v3 { CONTAINERS_V3 } else { CONTAINERS_V2 };
-    // Take the containers out; what remains is the part that is always kept.
+    // Take the containers out (an empty map stays in their place); what remains is the part
+    // that is always kept.
     let mut taken: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     for kind in kinds {
-        if let Some(m) = container(doc, kind) {
-            taken.insert((*kind).to_string(), m);
-            if v3 {
-                doc["components"][*kind] = Value::Object(Map::new());
-            } else {
-                doc[*kind] = Value::Object(Map::new());
-            }
+        let slot = if v3 {
+            doc.get_mut("components").and_then(|c| c.get_mut(*kind))
+        } else {
+            doc.get_mut(*kind)
+        };
+        if let Some(Value::Object(m)) = slot {
+            taken.insert((*kind).to_string(), std::mem::take(m));
         }
     }
     let mut queue = Vec::new();

@@ -165,8 +165,11 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
     let options = bind_options(settings, None);
     let (bindings, bind_diags) = lambda_sync_integration::bind(&transformed.document, &options)?;
     diagnostics.extend(bind_diags);
-    let (document, integration_changes) =
-        lambda_sync_integration::apply(&transformed.document, &bindings, &options);
+    // The transformed document is ours: the integrations go into it in place, and the body
+    // copies only what it keeps (no whole-document copies on the way).
+    let mut document = transformed.document;
+    let integration_changes =
+        lambda_sync_integration::apply_in_place(&mut document, &bindings, &options);
     // Methods added for operations compat left out exist for AWS only: the write-back leaves
     // them out (the next push adds them again from the set-aside operations).
     let dispatch_methods: Vec<String> = integration_changes
@@ -175,7 +178,7 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         .map(|c| c.pointer.clone())
         .collect();
     let api_name = document.title().unwrap_or("untitled API").to_string();
-    let body_value = lambda_sync_compat::slim(document.value().clone());
+    let body_value = lambda_sync_compat::slim(document.value());
     let body = serde_json::to_vec(&body_value).expect("a JSON value serialises");
     let limit = lambda_sync_aws::limits::MAX_API_DEFINITION_BYTES;
     if body.len() > limit {

@@ -54,8 +54,19 @@ pub fn apply(
     options: &BindOptions,
 ) -> (Document, Vec<Change>) {
     let mut out = doc.clone();
+    let changes = apply_in_place(&mut out, bindings, options);
+    (out, changes)
+}
+
+/// [`apply`] on a document the caller owns: the same changes, made in place, without copying
+/// the document (a large definition is tens of megabytes in memory).
+pub fn apply_in_place(
+    out: &mut Document,
+    bindings: &Bindings,
+    options: &BindOptions,
+) -> Vec<Change> {
     let mut changes = Vec::new();
-    let v2 = doc.version().is_v2();
+    let v2 = out.version().is_v2();
     for b in &bindings.bindings {
         if b.via_method {
             // Reached through another operation's method; nothing of its own to write.
@@ -153,7 +164,7 @@ pub fn apply(
             ),
         });
     }
-    (out, changes)
+    changes
 }
 
 fn insert_operation_id(op: &mut Map<String, Value>, id: &str) {
