@@ -1380,9 +1380,15 @@ fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
         assert!(reason.contains("GET `/{Bucket}`"), "{reason}");
     }
     // PUT was free on /{Bucket}: it moved there and answers with the definition's names.
-    for dir in std::fs::read_dir(t.path(".lambda-sync/functions")).unwrap() {
-        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            let file = file.unwrap().path();
+    // Every handler file under the code folders (functions/REGION/ACCOUNT/NAME) echoes.
+    let mut folders = vec![t.path(".lambda-sync/functions")];
+    while let Some(dir) = folders.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let file = entry.unwrap().path();
+            if file.is_dir() {
+                folders.push(file);
+                continue;
+            }
             let code = match file.extension().and_then(|e| e.to_str()) {
                 Some("mjs") => "export const handler = async (event) => event;\n",
                 Some("js") => "exports.handler = async (event) => event;\n",
