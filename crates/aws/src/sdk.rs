@@ -830,6 +830,52 @@ mod tests {
         assert!(error_from_code(Some("ServiceException"), Some(500), "m".into()).is_retryable());
     }
 
+    /// A one-request HTTP server on loopback answering `status` with `body`; the URL to ask.
+    fn serve_once(status: &'static str, body: &'static [u8]) -> String {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "http://{}/code.zip?X-Amz-Signature=abc",
+            listener.local_addr().unwrap()
+        );
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            // The request line and headers, up to the blank line.
+            while reader.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
+                line.clear();
+            }
+            let mut stream = stream;
+            write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            )
+            .unwrap();
+            stream.write_all(body).unwrap();
+        });
+        url
+    }
+
+    /// The code location GetFunction returns is fetched whole (restoring a missing code folder
+    /// from the account); a refused download is an error naming what failed, not empty code.
+    #[tokio::test]
+    async fn code_locations_are_downloaded_and_refusals_reported() {
+        let zip: &'static [u8] = b"PK\x03\x04 not really a zip, but bytes \x00\xff kept as sent";
+        let got = download(&serve_once("200 OK", zip)).await.unwrap();
+        assert_eq!(got, zip);
+        let err = download(&serve_once("403 Forbidden", b"<Error>AccessDenied</Error>"))
+            .await
+            .unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            matches!(&err, Error::Service { code, .. } if code == "http-403")
+                && shown.contains("AccessDenied"),
+            "{err:?}"
+        );
+    }
+
     #[test]
     fn credentials_are_redacted() {
         let c = StaticCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI").with_session_token("tok");
