@@ -953,20 +953,7 @@ fn real_definitions_push_and_every_path_parameter_arrives() {
         let body: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(body_problems(&body), Vec::<String>::new(), "{name}");
         // An echo handler in every function.
-        for dir in
-            std::fs::read_dir(t.path(".lambda-sync/functions/us-east-1/123456789012")).unwrap()
-        {
-            for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-                let file = file.unwrap().path();
-                let code = match file.extension().and_then(|e| e.to_str()) {
-                    Some("mjs") => "export const handler = async (event) => event;\n",
-                    Some("js") => "exports.handler = async (event) => event;\n",
-                    Some("py") => "def lambda_handler(event, context):\n    return event\n",
-                    _ => continue,
-                };
-                std::fs::write(&file, code).unwrap();
-            }
-        }
+        echo_handlers(&t.path(".lambda-sync/functions/us-east-1/123456789012"));
         let spec: Value = serde_json::from_str(&text).unwrap();
         let mut called = 0;
         for (path, item) in spec["paths"].as_object().unwrap() {
@@ -1380,8 +1367,23 @@ fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
         assert!(reason.contains("GET `/{Bucket}`"), "{reason}");
     }
     // PUT was free on /{Bucket}: it moved there and answers with the definition's names.
-    // Every handler file under the code folders (functions/REGION/ACCOUNT/NAME) echoes.
-    let mut folders = vec![t.path(".lambda-sync/functions")];
+    echo_handlers(&t.path(".lambda-sync/functions"));
+    let answer = t.json(&[
+        "invoke", "api.yaml", "put", "/photos", "--data", "{}", "--format", "json",
+    ]);
+    assert_eq!(answer["status"], 200, "{answer}");
+    let event: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+    assert!(carries(&event, "Bucket", "photos"), "{event}");
+}
+
+#[path = "../../../../tests/support/env.rs"]
+mod env;
+pub use env::env_or_skip;
+
+/// Replaces every handler file under `folder` (at any depth: functions/REGION/ACCOUNT/NAME) with
+/// a handler that answers the event it receives.
+fn echo_handlers(folder: &std::path::Path) {
+    let mut folders = vec![folder.to_path_buf()];
     while let Some(dir) = folders.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let file = entry.unwrap().path();
@@ -1398,14 +1400,4 @@ fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
             std::fs::write(&file, code).unwrap();
         }
     }
-    let answer = t.json(&[
-        "invoke", "api.yaml", "put", "/photos", "--data", "{}", "--format", "json",
-    ]);
-    assert_eq!(answer["status"], 200, "{answer}");
-    let event: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
-    assert!(carries(&event, "Bucket", "photos"), "{event}");
 }
-
-#[path = "../../../../tests/support/env.rs"]
-mod env;
-pub use env::env_or_skip;
