@@ -116,11 +116,12 @@ def check_body(body_path):
 
 
 def echo_functions(functions_dir):
+    """Every handler file under the code folders (functions/REGION/ACCOUNT/NAME, at any depth)
+    becomes one that answers the event it receives; returns how many were replaced."""
     count = 0
-    for name in sorted(os.listdir(functions_dir)):
-        d = os.path.join(functions_dir, name)
-        for f in os.listdir(d):
-            p = os.path.join(d, f)
+    for root, dirs, files in os.walk(functions_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
             if f.endswith(".mjs"):
                 code = "export const handler = async (event) => event;\n"
             elif f.endswith(".js"):
@@ -129,7 +130,7 @@ def echo_functions(functions_dir):
                 code = "def lambda_handler(event, context):\n    return event\n"
             else:
                 continue
-            with open(p, "w") as out:
+            with open(os.path.join(root, f), "w") as out:
                 out.write(code)
             count += 1
     return count
