@@ -218,3 +218,47 @@ fn an_empty_mapping_gets_members_without_a_warning() {
         assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
     }
 }
+
+/// Inside a flow collection a plain scalar ends at `,`, `[`, `]`, `{` or `}`: every key and
+/// string written there (added, renamed or replaced) is quoted when it holds one.
+#[test]
+fn yaml_flow_context_quotes_flow_indicators_in_keys_and_values() {
+    let repaired = || json!({"x-repaired-path": "/{Bucket}/{Key}"});
+    check(
+        "paths: {'/a': {get: {}}}\n",
+        |v| set(v, "/paths/~1a", "x-disabled-for-amazon-gateway", repaired()),
+        "paths: {'/a': {get: {}, x-disabled-for-amazon-gateway: {x-repaired-path: \"/{Bucket}/{Key}\"}}}\n",
+    );
+    // An added key.
+    check(
+        "paths: {'/a': {get: {}}}\n",
+        |v| set(v, "/paths", "/{Bucket}/{Key}", json!({"get": {}})),
+        "paths: {'/a': {get: {}}, \"/{Bucket}/{Key}\": {get: {}}}\n",
+    );
+    // A renamed key.
+    check(
+        "paths: {\"/a\": {get: {}}}\n",
+        |v| {
+            let p = v["paths"].as_object_mut().unwrap();
+            let a = p.shift_remove("/a").unwrap();
+            p.insert("/{Bucket}/{Key}".into(), a);
+        },
+        "paths: {\"/{Bucket}/{Key}\": {get: {}}}\n",
+    );
+    // A replaced value in a flow mapping and in a flow sequence.
+    check(
+        "a: {x: 1, y: [1, 2]}\n",
+        |v| {
+            v["a"]["x"] = json!("/{Bucket}/{Key}");
+            v["a"]["y"][0] = json!("b, c");
+            v["a"]["y"][1] = json!("[d]");
+        },
+        "a: {x: \"/{Bucket}/{Key}\", y: [\"b, c\", '[d]']}\n",
+    );
+    // Block context keeps them plain.
+    check(
+        "a:\n  x: 1\n",
+        |v| v["a"]["x"] = json!("/{Bucket}/{Key}"),
+        "a:\n  x: /{Bucket}/{Key}\n",
+    );
+}
