@@ -489,7 +489,19 @@ fn build_yaml(src: &str) -> Option<Tree> {
                 } else if !is_map {
                     // A block sequence starts at its first `-`: after the previous event, past
                     // blanks, `:`, comments and the sequence's own anchor or tag.
-                    start = block_seq_dash(b, last_end)?;
+                    // In a block sequence past its first item, the first `-` found is the
+                    // parent's own item indicator (`- - x`): this sequence's dash follows it.
+                    let mut from = last_end;
+                    if let Some(Frame::Seq { node }) = stack.last()
+                        && let Kind::Seq {
+                            layout: Layout::Block,
+                            items,
+                        } = &nodes[*node].kind
+                        && !items.is_empty()
+                    {
+                        from = block_seq_dash(b, from)? + 1;
+                    }
+                    start = block_seq_dash(b, from)?;
                     last_end = start + 1;
                 }
                 nodes.push(Node {
@@ -866,7 +878,8 @@ fn flow(v: &Value, format: Format, style: &Style) -> String {
 /// holds one of them is quoted.
 fn yaml_flow_string(s: &str, style: &Style) -> String {
     let t = yaml_string(s, style.double_quotes);
-    if t == s && s.contains([',', '[', ']', '{', '}', ':', '#']) {
+    // Also `?`, `-` and `:` first: readers differ on whether they may start a plain scalar there.
+    if t == s && (s.contains([',', '[', ']', '{', '}', ':', '#']) || s.starts_with(['?', '-'])) {
         serde_json::to_string(s).expect("a string serialises")
     } else {
         t
@@ -1210,7 +1223,17 @@ impl Editor<'_> {
             for i in 0..paired {
                 let (m, ti) = (s.removed[i], s.added[i]);
                 let (k, tv) = tkeys[ti];
-                let key_text = self.key_text(k, layout);
+                let key_text = match self.src.as_bytes()[members[m].key_start] {
+                    // A renamed key keeps its quotes: in flow style a quoted key may be followed
+                    // by `:` without a space (`{"a":1}`), a plain one may not.
+                    b'"' if self.format == Format::Yaml => {
+                        serde_json::to_string(k).expect("a string serialises")
+                    }
+                    b'\'' if self.format == Format::Yaml && !k.contains(['\n', '\r']) => {
+                        format!("'{}'", k.replace('\'', "''"))
+                    }
+                    _ => self.key_text(k, layout),
+                };
                 self.edit(members[m].key_start, members[m].key_end, key_text);
                 self.path.push(k.clone());
                 let ov = &o[&members[m].key];
@@ -1451,7 +1474,19 @@ impl Editor<'_> {
                         ..
                     }
                 );
-                if block_node && is_nonempty_collection(target) {
+                // A block sequence at its key's column (`key:\n- a`) turned into a mapping
+                // must be indented: that goes through `key:` below.
+                let at_key_column = match slot {
+                    Slot::MapValue {
+                        key_end,
+                        block: true,
+                    } => col(src, start) <= key_column(src, key_end),
+                    _ => false,
+                };
+                if block_node
+                    && is_nonempty_collection(target)
+                    && !(at_key_column && target.is_object())
+                {
                     let mut text = String::new();
                     yaml_block(target, col(src, start), &self.style, &mut text);
                     self.edit(start, end, text);
@@ -1485,6 +1520,24 @@ impl Editor<'_> {
                     (Value::String(s), _) if slot.in_flow() => yaml_flow_string(s, &self.style),
                     _ => yaml_scalar(target, &self.style),
                 };
+                if block_node
+                    && let Slot::MapValue {
+                        key_end,
+                        block: true,
+                    } = slot
+                    && let Some(colon) = src[key_end..start].find(':').map(|i| key_end + i + 1)
+                {
+                    // `key:` and a block below → `key: <inline>` (a block sequence below a key
+                    // may sit at the key's column, where a scalar would read as the next key).
+                    // A comment after the key stays after the value.
+                    let comment = src[colon..start]
+                        .find('#')
+                        .map(|i| src[colon + i..].lines().next().unwrap_or("").trim_end())
+                        .map(|c| format!(" {c}"))
+                        .unwrap_or_default();
+                    self.edit(colon, end, format!(" {text}{comment}"));
+                    return;
+                }
                 self.edit(start, end, text);
             }
         }
