@@ -163,6 +163,14 @@ impl Engine {
         self
     }
 
+    /// Paces this engine's calls with `limiter`, shared with whatever else holds it: engines
+    /// made one after another for the same account (the CLI's watch mode opens one per push)
+    /// then keep under AWS's rates together. Call it after [`Engine::with_apply_options`].
+    pub fn with_limiter(mut self, limiter: Arc<Limiter>) -> Engine {
+        self.limiter = limiter;
+        self
+    }
+
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.settings

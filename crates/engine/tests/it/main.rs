@@ -515,6 +515,26 @@ async fn pacing_keeps_under_the_fakes_rate_limits() {
     );
 }
 
+/// Engines made one after another for one account (the CLI's watch mode) share pacing through
+/// one limiter: the second engine's push waits for its import's turn, without a retry.
+#[tokio::test(start_paused = true)]
+async fn engines_sharing_a_limiter_are_paced_together() {
+    let account = FakeAws::default().with_rate_limits(1.0);
+    let limiter = Arc::new(lambda_sync::Limiter::new(1.0));
+    for _ in 0..2 {
+        let engine = Engine::new(
+            settings(Config::default()),
+            Arc::new(account.clone()),
+            Arc::new(account.clone()),
+        )
+        .with_apply_options(ApplyOptions::default().with_rate_scale(1.0))
+        .with_limiter(limiter.clone());
+        let r = engine.push(&doc(PETS), None).await.expect("paced push");
+        assert_eq!(r.retries, 0);
+    }
+    assert_eq!(account.call_count("ImportRestApi"), 2);
+}
+
 #[tokio::test]
 async fn definition_errors_send_nothing() {
     let bad = r#"
