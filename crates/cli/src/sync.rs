@@ -339,7 +339,18 @@ impl Account {
                 key: state_key.clone(),
             }));
         }
-        let engine = Engine::new(settings, gateway, lambda).with_apply_options(options);
+        let mut engine = Engine::new(settings, gateway, lambda).with_apply_options(options);
+        if args.aws {
+            // One limiter for the whole process: `watch` opens the account for each push, and
+            // a push right after the last one must wait for AWS's rates, not be throttled.
+            static AWS_PACING: std::sync::OnceLock<Arc<lambda_sync::Limiter>> =
+                std::sync::OnceLock::new();
+            engine = engine.with_limiter(
+                AWS_PACING
+                    .get_or_init(|| Arc::new(lambda_sync::Limiter::new(1.0)))
+                    .clone(),
+            );
+        }
         Ok(Account {
             engine,
             local,

@@ -170,7 +170,8 @@ pub(crate) struct Runner<'a> {
     pub gateway: &'a dyn ApiGateway,
     pub lambda: &'a dyn Lambda,
     pub options: &'a ApplyOptions,
-    pub limiter: Limiter,
+    /// The engine's limiter: pacing carries over from one push to the next.
+    pub limiter: &'a Limiter,
     pub retries: AtomicUsize,
 }
 
@@ -179,12 +180,13 @@ impl<'a> Runner<'a> {
         gateway: &'a dyn ApiGateway,
         lambda: &'a dyn Lambda,
         options: &'a ApplyOptions,
+        limiter: &'a Limiter,
     ) -> Self {
         Runner {
             gateway,
             lambda,
             options,
-            limiter: Limiter::new(options.rate_scale),
+            limiter,
             retries: AtomicUsize::new(0),
         }
     }

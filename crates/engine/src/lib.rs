@@ -132,6 +132,9 @@ pub struct Engine {
     gateway: Arc<dyn ApiGateway>,
     lambda: Arc<dyn Lambda>,
     options: ApplyOptions,
+    /// Paces the calls of every push of this engine (and of its clones), so that a push right
+    /// after another one waits for AWS's rates instead of being throttled.
+    limiter: Arc<Limiter>,
 }
 
 impl Engine {
@@ -142,17 +145,29 @@ impl Engine {
         lambda: Arc<dyn Lambda>,
     ) -> Engine {
         let options = ApplyOptions::default().with_concurrency(settings.concurrency);
+        let limiter = Arc::new(Limiter::new(options.rate_scale));
         Engine {
             settings,
             gateway,
             lambda,
             options,
+            limiter,
         }
     }
 
-    /// Changes how calls are made (pacing, retries, progress).
+    /// Changes how calls are made (pacing, retries, progress). The engine's pacing starts
+    /// afresh at the new rate scale.
     pub fn with_apply_options(mut self, options: ApplyOptions) -> Engine {
+        self.limiter = Arc::new(Limiter::new(options.rate_scale));
         self.options = options;
+        self
+    }
+
+    /// Paces this engine's calls with `limiter`, shared with whatever else holds it: engines
+    /// made one after another for the same account (the CLI's watch mode opens one per push)
+    /// then keep under AWS's rates together. Call it after [`Engine::with_apply_options`].
+    pub fn with_limiter(mut self, limiter: Arc<Limiter>) -> Engine {
+        self.limiter = limiter;
         self
     }
 
@@ -200,7 +215,7 @@ impl Engine {
         let prepared = prepare(doc, &self.settings)?;
         let api_id = self.resolve_api_id(doc, recorded.api_id.as_deref());
         let recorder = recorder::Recorder::new(self.gateway.as_ref(), self.lambda.as_ref());
-        let runner = apply::Runner::new(&recorder, &recorder, &self.options);
+        let runner = apply::Runner::new(&recorder, &recorder, &self.options, &self.limiter);
         let observed =
             if self.settings.enabled && self.settings.deployment == DeploymentMode::OnSave {
                 runner
@@ -311,7 +326,7 @@ impl Engine {
         report.api_id = api_id.clone();
         let skipped = !self.settings.enabled || self.settings.deployment == DeploymentMode::Never;
         let recorder = recorder::Recorder::new(self.gateway.as_ref(), self.lambda.as_ref());
-        let runner = apply::Runner::new(&recorder, &recorder, &self.options);
+        let runner = apply::Runner::new(&recorder, &recorder, &self.options, &self.limiter);
         let result = async {
             let observed = if skipped {
                 Observed::default()

@@ -489,7 +489,19 @@ fn build_yaml(src: &str) -> Option<Tree> {
                 } else if !is_map {
                     // A block sequence starts at its first `-`: after the previous event, past
                     // blanks, `:`, comments and the sequence's own anchor or tag.
-                    start = block_seq_dash(b, last_end)?;
+                    // In a block sequence past its first item, the first `-` found is the
+                    // parent's own item indicator (`- - x`): this sequence's dash follows it.
+                    let mut from = last_end;
+                    if let Some(Frame::Seq { node }) = stack.last()
+                        && let Kind::Seq {
+                            layout: Layout::Block,
+                            items,
+                        } = &nodes[*node].kind
+                        && !items.is_empty()
+                    {
+                        from = block_seq_dash(b, from)? + 1;
+                    }
+                    start = block_seq_dash(b, from)?;
                     last_end = start + 1;
                 }
                 nodes.push(Node {
@@ -861,18 +873,23 @@ fn flow(v: &Value, format: Format, style: &Style) -> String {
     out
 }
 
+/// A YAML string (key or value) as written inside a flow collection (`{...}`, `[...]`): flow
+/// indicators end a plain scalar there, so a string that would be plain in block context but
+/// holds one of them is quoted.
+fn yaml_flow_string(s: &str, style: &Style) -> String {
+    let t = yaml_string(s, style.double_quotes);
+    // Also `?`, `-` and `:` first: readers differ on whether they may start a plain scalar there.
+    if t == s && (s.contains([',', '[', ']', '{', '}', ':', '#']) || s.starts_with(['?', '-'])) {
+        serde_json::to_string(s).expect("a string serialises")
+    } else {
+        t
+    }
+}
+
 fn flow_into(v: &Value, format: Format, style: &Style, out: &mut String) {
     let string = |s: &str| match format {
         Format::Json => serde_json::to_string(s).expect("a string serialises"),
-        Format::Yaml => {
-            let t = yaml_string(s, style.double_quotes);
-            // Flow indicators end a plain scalar inside a flow collection.
-            if t == s && s.contains([',', '[', ']', '{', '}', ':', '#']) {
-                serde_json::to_string(s).expect("a string serialises")
-            } else {
-                t
-            }
-        }
+        Format::Yaml => yaml_flow_string(s, style),
     };
     match v {
         Value::Object(o) => {
@@ -1015,7 +1032,21 @@ enum Slot {
         key_end: usize,
         block: bool,
     },
-    Item,
+    /// An item of a sequence; `flow` when the sequence is in flow style (`[...]`).
+    Item {
+        flow: bool,
+    },
+}
+
+impl Slot {
+    /// Whether the slot is inside a flow collection (where flow indicators must be quoted).
+    fn in_flow(self) -> bool {
+        match self {
+            Slot::Root => false,
+            Slot::MapValue { block, .. } => !block,
+            Slot::Item { flow } => flow,
+        }
+    }
 }
 
 struct Editor<'a> {
@@ -1086,10 +1117,10 @@ impl Editor<'_> {
             (Value::Array(o), Value::Array(t), Kind::Seq { items, layout })
                 if o.len() == t.len() && items.len() == o.len() =>
             {
-                let _ = layout;
+                let flow = *layout == Layout::Flow;
                 for (i, ((ov, tv), &item)) in o.iter().zip(t).zip(items).enumerate() {
                     self.path.push(i.to_string());
-                    self.diff(item, ov, tv, Slot::Item);
+                    self.diff(item, ov, tv, Slot::Item { flow });
                     self.path.pop();
                 }
             }
@@ -1192,7 +1223,17 @@ impl Editor<'_> {
             for i in 0..paired {
                 let (m, ti) = (s.removed[i], s.added[i]);
                 let (k, tv) = tkeys[ti];
-                let key_text = self.key_text(k);
+                let key_text = match self.src.as_bytes()[members[m].key_start] {
+                    // A renamed key keeps its quotes: in flow style a quoted key may be followed
+                    // by `:` without a space (`{"a":1}`), a plain one may not.
+                    b'"' if self.format == Format::Yaml => {
+                        serde_json::to_string(k).expect("a string serialises")
+                    }
+                    b'\'' if self.format == Format::Yaml && !k.contains(['\n', '\r']) => {
+                        format!("'{}'", k.replace('\'', "''"))
+                    }
+                    _ => self.key_text(k, layout),
+                };
                 self.edit(members[m].key_start, members[m].key_end, key_text);
                 self.path.push(k.clone());
                 let ov = &o[&members[m].key];
@@ -1243,10 +1284,12 @@ impl Editor<'_> {
         true
     }
 
-    fn key_text(&self, k: &str) -> String {
-        match self.format {
-            Format::Json => serde_json::to_string(k).expect("a string serialises"),
-            Format::Yaml => yaml_string(k, self.style.double_quotes),
+    /// A key as written in a mapping of this layout.
+    fn key_text(&self, k: &str, layout: Layout) -> String {
+        match (self.format, layout) {
+            (Format::Json, _) => serde_json::to_string(k).expect("a string serialises"),
+            (Format::Yaml, Layout::Block) => yaml_string(k, self.style.double_quotes),
+            (Format::Yaml, Layout::Flow) => yaml_flow_string(k, &self.style),
         }
     }
 
@@ -1307,7 +1350,7 @@ impl Editor<'_> {
                 let mut body = Vec::new();
                 for &ti in added {
                     let (k, v) = tkeys[ti];
-                    let mut s = self.key_text(k);
+                    let mut s = self.key_text(k, Layout::Block);
                     s.push(':');
                     yaml_member_value(v, key_col, &self.style, &mut s);
                     body.push(s);
@@ -1355,7 +1398,7 @@ impl Editor<'_> {
                     String::new()
                 };
                 let render = |k: &str, v: &Value| -> String {
-                    let mut s = self.key_text(k);
+                    let mut s = self.key_text(k, Layout::Flow);
                     s.push_str(": ");
                     match format {
                         Format::Json if own => s.push_str(&json_pretty(v, &base, &self.style)),
@@ -1431,7 +1474,19 @@ impl Editor<'_> {
                         ..
                     }
                 );
-                if block_node && is_nonempty_collection(target) {
+                // A block sequence at its key's column (`key:\n- a`) turned into a mapping
+                // must be indented: that goes through `key:` below.
+                let at_key_column = match slot {
+                    Slot::MapValue {
+                        key_end,
+                        block: true,
+                    } => col(src, start) <= key_column(src, key_end),
+                    _ => false,
+                };
+                if block_node
+                    && is_nonempty_collection(target)
+                    && !(at_key_column && target.is_object())
+                {
                     let mut text = String::new();
                     yaml_block(target, col(src, start), &self.style, &mut text);
                     self.edit(start, end, text);
@@ -1462,8 +1517,27 @@ impl Editor<'_> {
                     {
                         format!("'{}'", s.replace('\'', "''"))
                     }
+                    (Value::String(s), _) if slot.in_flow() => yaml_flow_string(s, &self.style),
                     _ => yaml_scalar(target, &self.style),
                 };
+                if block_node
+                    && let Slot::MapValue {
+                        key_end,
+                        block: true,
+                    } = slot
+                    && let Some(colon) = src[key_end..start].find(':').map(|i| key_end + i + 1)
+                {
+                    // `key:` and a block below → `key: <inline>` (a block sequence below a key
+                    // may sit at the key's column, where a scalar would read as the next key).
+                    // A comment after the key stays after the value.
+                    let comment = src[colon..start]
+                        .find('#')
+                        .map(|i| src[colon + i..].lines().next().unwrap_or("").trim_end())
+                        .map(|c| format!(" {c}"))
+                        .unwrap_or_default();
+                    self.edit(colon, end, format!(" {text}{comment}"));
+                    return;
+                }
                 self.edit(start, end, text);
             }
         }

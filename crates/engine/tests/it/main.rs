@@ -470,9 +470,9 @@ async fn throttling_is_retried_and_never_reaches_the_user() {
 
 /// At AWS's own rates, on tokio's paused clock (it advances only while every task waits, so
 /// the test takes no real time and the durations are exact): the fake answers `Throttled` past
-/// those rates, and the engine's pacing and retries keep every throttle from the user.
-/// (Each push paces with a limiter of its own, so the second push's import is throttled once
-/// and retried rather than paced.)
+/// those rates, and the engine's pacing keeps every call under them: the limiter lives as long
+/// as the engine, so a second push right after the first (watch mode) waits for its import's
+/// turn instead of being throttled, and neither push makes a single retry.
 #[tokio::test(start_paused = true)]
 async fn pacing_keeps_under_the_fakes_rate_limits() {
     let account = FakeAws::default().with_rate_limits(1.0);
@@ -488,22 +488,51 @@ async fn pacing_keeps_under_the_fakes_rate_limits() {
         .await
         .expect("no throttling error reaches the user");
     assert_eq!(r.functions_created.len(), 3);
+    assert_eq!(r.retries, 0, "the first push is paced, never throttled");
     // Without state, a second push imports a second (edge-optimized) API: AWS allows one such
     // import per 30 s, so it comes no sooner than that.
-    engine.push(&doc(PETS), None).await.expect("second push");
+    let r = engine.push(&doc(PETS), None).await.expect("second push");
+    assert_eq!(r.retries, 0, "the second push is paced by the same limiter");
+    // A clone of the engine shares its pacing too.
+    let r = engine
+        .clone()
+        .push(&doc(PETS), None)
+        .await
+        .expect("third push");
+    assert_eq!(r.retries, 0, "a clone is paced by the same limiter");
     let imports = account
         .calls()
         .iter()
         .filter(|c| c.operation == "ImportRestApi")
         .count();
-    assert!(imports >= 2, "{imports} imports");
-    assert_eq!(account.list_rest_apis().await.unwrap().len(), 2);
-    let interval = lambda_sync::RateClass::ImportEdge.interval();
+    assert_eq!(imports, 3, "one import per push, none retried");
+    assert_eq!(account.list_rest_apis().await.unwrap().len(), 3);
+    let interval = lambda_sync::RateClass::ImportEdge.interval() * 2;
     assert!(
         start.elapsed() >= interval,
         "{:?} < {interval:?}",
         start.elapsed()
     );
+}
+
+/// Engines made one after another for one account (the CLI's watch mode) share pacing through
+/// one limiter: the second engine's push waits for its import's turn, without a retry.
+#[tokio::test(start_paused = true)]
+async fn engines_sharing_a_limiter_are_paced_together() {
+    let account = FakeAws::default().with_rate_limits(1.0);
+    let limiter = Arc::new(lambda_sync::Limiter::new(1.0));
+    for _ in 0..2 {
+        let engine = Engine::new(
+            settings(Config::default()),
+            Arc::new(account.clone()),
+            Arc::new(account.clone()),
+        )
+        .with_apply_options(ApplyOptions::default().with_rate_scale(1.0))
+        .with_limiter(limiter.clone());
+        let r = engine.push(&doc(PETS), None).await.expect("paced push");
+        assert_eq!(r.retries, 0);
+    }
+    assert_eq!(account.call_count("ImportRestApi"), 2);
 }
 
 #[tokio::test]

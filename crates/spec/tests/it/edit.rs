@@ -218,3 +218,95 @@ fn an_empty_mapping_gets_members_without_a_warning() {
         assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
     }
 }
+
+/// Inside a flow collection a plain scalar ends at `,`, `[`, `]`, `{` or `}`: every key and
+/// string written there (added, renamed or replaced) is quoted when it holds one.
+#[test]
+fn yaml_flow_context_quotes_flow_indicators_in_keys_and_values() {
+    let repaired = || json!({"x-repaired-path": "/{Bucket}/{Key}"});
+    check(
+        "paths: {'/a': {get: {}}}\n",
+        |v| set(v, "/paths/~1a", "x-disabled-for-amazon-gateway", repaired()),
+        "paths: {'/a': {get: {}, x-disabled-for-amazon-gateway: {x-repaired-path: \"/{Bucket}/{Key}\"}}}\n",
+    );
+    // An added key.
+    check(
+        "paths: {'/a': {get: {}}}\n",
+        |v| set(v, "/paths", "/{Bucket}/{Key}", json!({"get": {}})),
+        "paths: {'/a': {get: {}}, \"/{Bucket}/{Key}\": {get: {}}}\n",
+    );
+    // A renamed key.
+    check(
+        "paths: {\"/a\": {get: {}}}\n",
+        |v| {
+            let p = v["paths"].as_object_mut().unwrap();
+            let a = p.shift_remove("/a").unwrap();
+            p.insert("/{Bucket}/{Key}".into(), a);
+        },
+        "paths: {\"/{Bucket}/{Key}\": {get: {}}}\n",
+    );
+    // A renamed key keeps its quotes (YAML reads `{aa:1}` as one plain scalar).
+    check(
+        "p: {\"b\":{\"a\":null}}\n",
+        |v| v["p"]["b"] = json!({"aa": 1}),
+        "p: {\"b\":{\"aa\":1}}\n",
+    );
+    // A replaced value in a flow mapping and in a flow sequence.
+    check(
+        "a: {x: 1, y: [1, 2]}\n",
+        |v| {
+            v["a"]["x"] = json!("/{Bucket}/{Key}");
+            v["a"]["y"][0] = json!("b, c");
+            v["a"]["y"][1] = json!("[d]");
+        },
+        "a: {x: \"/{Bucket}/{Key}\", y: [\"b, c\", '[d]']}\n",
+    );
+    // Block context keeps them plain.
+    check(
+        "a:\n  x: 1\n",
+        |v| v["a"]["x"] = json!("/{Bucket}/{Key}"),
+        "a:\n  x: /{Bucket}/{Key}\n",
+    );
+}
+
+/// A block sequence that is an item of a block sequence (`- - x`) after the first item starts
+/// at its own dash, not at its parent's: replacing it keeps the parent's `- `.
+#[test]
+fn yaml_nested_block_sequence_item_replaced() {
+    check(
+        "c:\n  s:\n  - null\n  - - null\n    - x\nd: 1\n",
+        |v| v["c"]["s"][1] = json!("~"),
+        "c:\n  s:\n  - null\n  - '~'\nd: 1\n",
+    );
+    check(
+        "s:\n- - a\n- - b\n  - c\n",
+        |v| {
+            v["s"][0] = json!(1);
+            v["s"][1][1] = json!(2);
+        },
+        "s:\n- 1\n- - b\n  - 2\n",
+    );
+}
+
+/// A block collection under a key replaced by a scalar: the scalar goes after the key (a block
+/// sequence may sit at its key's column, where a scalar would read as a key), and a comment after
+/// the key stays.
+#[test]
+fn yaml_block_collection_replaced_by_a_scalar() {
+    check(
+        "c:\n  x:\n  - 1\n  - null\n  y: 2\n",
+        |v| v["c"]["x"] = json!("a: b"),
+        "c:\n  x: 'a: b'\n  y: 2\n",
+    );
+    check(
+        "x: # c\n  a: 1\n  b: 2\ny: 1\n",
+        |v| v["x"] = json!(3),
+        "x: 3 # c\ny: 1\n",
+    );
+    // A sequence at its key's column replaced by a mapping: the mapping is indented.
+    check(
+        "c:\n  x:\n  - {}\n  y: 2\n",
+        |v| v["c"]["x"] = json!({"a": null}),
+        "c:\n  x:\n    a: null\n  y: 2\n",
+    );
+}

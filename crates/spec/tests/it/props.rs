@@ -245,3 +245,49 @@ proptest! {
         prop_assert!(scan.max <= depth(&v), "{}", yaml);
     }
 }
+
+/// The document as YAML whose top-level members hold flow collections (`paths: {"/a": ...}`).
+fn yaml_with_flow_members(doc: &Value) -> String {
+    let mut text = String::new();
+    for (k, v) in doc.as_object().unwrap() {
+        text.push_str(&serde_json::to_string(k).unwrap());
+        text.push_str(": ");
+        text.push_str(&serde_json::to_string(v).unwrap());
+        text.push('\n');
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Write-back: adding a member to any mapping and replacing any value, in block or flow
+    /// YAML, gives text that parses back to the edited document.
+    #[test]
+    fn edited_text_parses_back_to_the_edited_document(
+        doc in document(),
+        at in any::<prop::sample::Index>(),
+        (k, added) in (key(), tree()),
+        at2 in any::<prop::sample::Index>(),
+        replaced in prop_oneof![leaf(), key().prop_map(Value::String)],
+    ) {
+        let mut target = doc.clone();
+        let all = pointers(&doc);
+        let maps: Vec<&str> = std::iter::once("")
+            .chain(all.iter().map(|(p, _)| p.as_str()))
+            .filter(|p| doc.pointer(p).is_some_and(Value::is_object))
+            .collect();
+        let map = maps[at.index(maps.len())];
+        target.pointer_mut(map).unwrap().as_object_mut().unwrap().insert(k, added);
+        let (p, _) = &all[at2.index(all.len())];
+        if let Some(slot) = target.pointer_mut(p) {
+            *slot = replaced;
+        }
+        for src in [to_text(&doc, Format::Yaml).unwrap(), yaml_with_flow_members(&doc)] {
+            let edited = lambda_sync_spec::edit_text(&src, &target);
+            prop_assert!(edited.is_ok(), "{:?}\n--- source ---\n{}\n--- target ---\n{}", edited.err(), src, to_text(&target, Format::Yaml).unwrap());
+            let back = parse(&edited.unwrap().text).unwrap().0;
+            prop_assert_eq!(ordered(&back), ordered(&target));
+        }
+    }
+}
