@@ -765,18 +765,7 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
         if !param_plan.is_empty()
             && let Some(Value::Object(item)) = paths.get(t.key)
         {
-            let mut holders: Vec<(String, &Value)> = Vec::new();
-            if let Some(list) = item.get("parameters") {
-                holders.push((p.clone(), list));
-            }
-            for (m, op) in item {
-                if METHODS.contains(&m.as_str())
-                    && let Some(list) = op.get("parameters")
-                {
-                    holders.push((pointer::push(&p, m), list));
-                }
-            }
-            for (holder, list) in holders {
+            for (holder, list) in parameter_holders(&p, item) {
                 let Some(list) = list.as_array() else {
                     continue;
                 };
@@ -854,18 +843,7 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
                 continue;
             };
             let p = pointer::push("/paths", key);
-            let mut holders: Vec<(String, &Value)> = Vec::new();
-            if let Some(list) = item.get("parameters") {
-                holders.push((p.clone(), list));
-            }
-            for (m, op) in item {
-                if METHODS.contains(&m.as_str())
-                    && let Some(list) = op.get("parameters")
-                {
-                    holders.push((pointer::push(&p, m), list));
-                }
-            }
-            for (holder, list) in holders {
+            for (holder, list) in parameter_holders(&p, item) {
                 let Some(list) = list.as_array() else {
                     continue;
                 };
@@ -1378,6 +1356,23 @@ pub fn repairs(doc: &Document) -> Repairs {
         }
     }
     out
+}
+
+/// The parameter lists of a path item (at `p`) and of its operations, each with the pointer of
+/// the object that holds it.
+fn parameter_holders<'a>(p: &str, item: &'a Map<String, Value>) -> Vec<(String, &'a Value)> {
+    let mut holders = Vec::new();
+    if let Some(list) = item.get("parameters") {
+        holders.push((p.to_string(), list));
+    }
+    for (m, op) in item {
+        if METHODS.contains(&m.as_str())
+            && let Some(list) = op.get("parameters")
+        {
+            holders.push((pointer::push(p, m), list));
+        }
+    }
+    holders
 }
 
 #[cfg(test)]
