@@ -1,19 +1,19 @@
 //! The contract every backend must meet, as a public suite of async checks.
 //!
-//! Each function takes the backend as `&dyn ApiGateway` / `&dyn Lambda` and a [`Target`]
+//! Each function takes the backend as `&dyn ApiGateway` / `&dyn Lambda` and a [`ConformanceTarget`]
 //! describing it, and returns [`Outcome::Passed`] or [`Outcome::NotSupported`] with the reason
 //! when a known emulator difference ([`Quirks`]) keeps it from checking something. A broken
 //! contract panics with a message saying what differed, like an assertion in a test.
 //!
-//! Names are made unique with [`Target::prefix`], so the suite can run again against the same
+//! Names are made unique with [`ConformanceTarget::prefix`], so the suite can run again against the same
 //! live endpoint without collisions.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! use lambda_sync_aws::FakeAws;
-//! use lambda_sync_aws::conformance::{self, Outcome, Target};
+//! use lambda_sync_aws::conformance::{self, Outcome, ConformanceTarget};
 //! let aws = FakeAws::default();
-//! let target = Target::new("arn:aws:iam::123456789012:role/lambda", "doc");
+//! let target = ConformanceTarget::new("arn:aws:iam::123456789012:role/lambda", "doc");
 //! for (name, outcome) in conformance::run_all(&aws, &aws, &target).await {
 //!     assert_eq!(outcome, Outcome::Passed, "{name}");
 //! }
@@ -120,7 +120,7 @@ impl Quirks {
 /// The backend under test: the execution role to create functions with, a prefix that makes
 /// names unique to this run, and the emulator's quirks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub struct ConformanceTarget {
     /// An IAM role ARN the backend accepts for `CreateFunction`.
     pub role_arn: String,
     /// Prefix of every API and function name created (letters, digits, `-`, `_`).
@@ -131,10 +131,10 @@ pub struct Target {
     pub resources_per_api: usize,
 }
 
-impl Target {
+impl ConformanceTarget {
     /// A target without quirks.
     pub fn new(role_arn: impl Into<String>, prefix: impl Into<String>) -> Self {
-        Target {
+        ConformanceTarget {
             role_arn: role_arn.into(),
             prefix: prefix.into(),
             quirks: Quirks::none(),
@@ -221,7 +221,11 @@ fn test_zip(name: &str) -> Vec<u8> {
     )
 }
 
-async fn create(lambda: &dyn Lambda, target: &Target, name: &str) -> crate::FunctionInfo {
+async fn create(
+    lambda: &dyn Lambda,
+    target: &ConformanceTarget,
+    name: &str,
+) -> crate::FunctionInfo {
     ok(
         "CreateFunction",
         lambda
@@ -241,7 +245,7 @@ async fn create(lambda: &dyn Lambda, target: &Target, name: &str) -> crate::Func
 
 /// Imports an OpenAPI 3.0 definition and reads back the API, its resources, methods,
 /// parameters, responses and integration.
-pub async fn import_openapi3(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn import_openapi3(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let title = target.name("import3");
     let body = openapi3(
         &title,
@@ -407,7 +411,7 @@ pub async fn import_openapi3(api: &dyn ApiGateway, target: &Target) -> Outcome {
 }
 
 /// Imports a Swagger 2.0 definition (YAML) and reads back its resources.
-pub async fn import_swagger2(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn import_swagger2(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let title = target.name("import2");
     let body = format!(
         "swagger: \"2.0\"\ninfo:\n  title: {title}\n  description: conformance suite\n  version: \"2\"\nbasePath: /v1\npaths:\n  /items/{{id}}:\n    get:\n      operationId: getItem\n      parameters:\n        - {{name: id, in: path, required: true, type: string}}\n      responses:\n        default: {{description: ok}}\n"
@@ -431,7 +435,7 @@ pub async fn import_swagger2(api: &dyn ApiGateway, target: &Target) -> Outcome {
 }
 
 /// `basepath` ignore / prepend / split with base path `/a/b/c` and path `/e`.
-pub async fn import_basepath_modes(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn import_basepath_modes(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let mut failures = Vec::new();
     for (mode, expected) in [
         (BasePathMode::Ignore, vec!["/", "/e"]),
@@ -503,7 +507,7 @@ fn v2_paths() -> serde_json::Value {
 }
 
 /// `PutRestApi` with `overwrite` replaces the resource tree.
-pub async fn put_overwrite_replaces(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn put_overwrite_replaces(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let title = target.name("overwrite");
     let created = ok(
         "import",
@@ -534,7 +538,7 @@ pub async fn put_overwrite_replaces(api: &dyn ApiGateway, target: &Target) -> Ou
 
 /// `PutRestApi` with `merge` adds resources and methods, the incoming definition winning on
 /// conflicts, and keeps the rest.
-pub async fn put_merge_keeps_others(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn put_merge_keeps_others(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let title = target.name("merge");
     let created = ok(
         "import",
@@ -577,7 +581,7 @@ pub async fn put_merge_keeps_others(api: &dyn ApiGateway, target: &Target) -> Ou
 
 /// A definition with import warnings: without `failonwarnings` they are returned; with it the
 /// import fails and no API is left behind.
-pub async fn fail_on_warnings(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn fail_on_warnings(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let title = target.name("warnings");
     let body = openapi3(
         &title,
@@ -613,7 +617,7 @@ pub async fn fail_on_warnings(api: &dyn ApiGateway, target: &Target) -> Outcome 
 }
 
 /// Reading a REST API that does not exist is `NotFound`.
-pub async fn get_rest_api_not_found(api: &dyn ApiGateway, _target: &Target) -> Outcome {
+pub async fn get_rest_api_not_found(api: &dyn ApiGateway, _target: &ConformanceTarget) -> Outcome {
     expect_err(
         "get missing API",
         api.get_rest_api("zz00000000").await,
@@ -629,7 +633,7 @@ pub async fn get_rest_api_not_found(api: &dyn ApiGateway, _target: &Target) -> O
 
 /// Deploying to a stage works; an API without methods, or with a method that has no
 /// integration, cannot be deployed.
-pub async fn create_deployment(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn create_deployment(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     // A Lambda proxy integration: moto fails with 500 on integrations without a uri (MOCK).
     let integration =
         json!({"type": "aws_proxy", "httpMethod": "POST", "uri": lambda_uri("deployed")});
@@ -693,7 +697,7 @@ pub async fn create_deployment(api: &dyn ApiGateway, target: &Target) -> Outcome
 }
 
 /// Creating a function, reading it back by name and ARN, and its `CodeSha256`.
-pub async fn create_and_get_function(lambda: &dyn Lambda, target: &Target) -> Outcome {
+pub async fn create_and_get_function(lambda: &dyn Lambda, target: &ConformanceTarget) -> Outcome {
     let name = target.name("fn-get");
     let zip = test_zip(&name);
     let created = create(lambda, target, &name).await;
@@ -730,7 +734,10 @@ pub async fn create_and_get_function(lambda: &dyn Lambda, target: &Target) -> Ou
 }
 
 /// Creating a function whose name is taken is a `Conflict`.
-pub async fn duplicate_function_conflict(lambda: &dyn Lambda, target: &Target) -> Outcome {
+pub async fn duplicate_function_conflict(
+    lambda: &dyn Lambda,
+    target: &ConformanceTarget,
+) -> Outcome {
     let name = target.name("fn-dup");
     create(lambda, target, &name).await;
     expect_err(
@@ -750,7 +757,7 @@ pub async fn duplicate_function_conflict(lambda: &dyn Lambda, target: &Target) -
 }
 
 /// Listing more than 50 functions: pages of at most 50 with a marker, and every function once.
-pub async fn list_functions_pagination(lambda: &dyn Lambda, target: &Target) -> Outcome {
+pub async fn list_functions_pagination(lambda: &dyn Lambda, target: &ConformanceTarget) -> Outcome {
     let names: BTreeSet<String> = (0..55)
         .map(|i| target.name(&format!("fn-page-{i:02}")))
         .collect();
@@ -791,7 +798,7 @@ pub async fn list_functions_pagination(lambda: &dyn Lambda, target: &Target) -> 
 }
 
 /// Bad function names, role ARNs, blocked runtimes and non-zip packages are `InvalidInput`.
-pub async fn invalid_function_input(lambda: &dyn Lambda, target: &Target) -> Outcome {
+pub async fn invalid_function_input(lambda: &dyn Lambda, target: &ConformanceTarget) -> Outcome {
     let good = |name: &str| {
         CreateFunction::new(
             name,
@@ -855,7 +862,7 @@ fn brief<T>(result: &Result<T>) -> String {
 
 /// `AddPermission` and `GetPolicy`: no policy reads as empty, the statement reads back, a
 /// duplicate statement id is a `Conflict`, a missing function is `NotFound`.
-pub async fn permissions_and_policy(lambda: &dyn Lambda, target: &Target) -> Outcome {
+pub async fn permissions_and_policy(lambda: &dyn Lambda, target: &ConformanceTarget) -> Outcome {
     let name = target.name("fn-policy");
     create(lambda, target, &name).await;
     assert!(ok("get_policy", lambda.get_policy(&name).await).is_empty());
@@ -909,7 +916,7 @@ pub async fn permissions_and_policy(lambda: &dyn Lambda, target: &Target) -> Out
 /// An integration with `timeoutInMillis` outside 50–29,000 and a Lambda integration whose
 /// `httpMethod` is not POST are refused (`BadRequestException`) and leave no API; commas in a
 /// path part are accepted.
-pub async fn integration_rules(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn integration_rules(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let title = target.name("integration-rules");
     let with = |integration: serde_json::Value| {
         openapi3(
@@ -983,7 +990,7 @@ pub async fn integration_rules(api: &dyn ApiGateway, target: &Target) -> Outcome
 
 /// A merge that gives an existing resource a second variable child (`/pets/{id}` exists,
 /// `/pets/{petId}` comes) is refused (`BadRequestException`) and changes nothing.
-pub async fn merge_sibling_variables(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn merge_sibling_variables(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let title = target.name("merge-siblings");
     let v1 = openapi3(
         &title,
@@ -1017,7 +1024,7 @@ pub async fn merge_sibling_variables(api: &dyn ApiGateway, target: &Target) -> O
 
 /// `RemovePermission` removes one statement (a missing one is `NotFound`), and a policy past
 /// Lambda's 20 KB limit is refused with `PolicyLengthExceededException`, changing nothing.
-pub async fn policy_limits(lambda: &dyn Lambda, target: &Target) -> Outcome {
+pub async fn policy_limits(lambda: &dyn Lambda, target: &ConformanceTarget) -> Outcome {
     let name = target.name("fn-policy-limit");
     create(lambda, target, &name).await;
     let arn = |i: usize| {
@@ -1106,7 +1113,7 @@ fn is_quota_error(e: &Error) -> bool {
 /// The "Resources per API" quota: a definition within it imports; one that needs more
 /// resources than the quota is refused with `LimitExceededException` on import (no API is
 /// left behind) and on put (the API keeps its resources).
-pub async fn resources_per_api_quota(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn resources_per_api_quota(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let quota = target.resources_per_api;
     // Within the quota whether or not the root resource counts; over it either way.
     let within = many_resources(&target.name("quota"), quota - 1);
@@ -1148,7 +1155,7 @@ pub async fn resources_per_api_quota(api: &dyn ApiGateway, target: &Target) -> O
 
 /// The 6 MB limit on a definition: a bigger body is refused as invalid input, on import and
 /// on put, and nothing changes.
-pub async fn definition_size_limit(api: &dyn ApiGateway, target: &Target) -> Outcome {
+pub async fn definition_size_limit(api: &dyn ApiGateway, target: &ConformanceTarget) -> Outcome {
     let title = target.name("too-big");
     let padding = "x".repeat(crate::limits::MAX_API_DEFINITION_BYTES);
     let body = serde_json::to_vec(&json!({
@@ -1225,7 +1232,7 @@ pub const CHECKS: &[&str] = &[
 pub async fn run_all(
     api: &dyn ApiGateway,
     lambda: &dyn Lambda,
-    target: &Target,
+    target: &ConformanceTarget,
 ) -> Vec<(&'static str, Outcome)> {
     vec![
         ("import_openapi3", import_openapi3(api, target).await),

@@ -61,7 +61,7 @@ pub use sdk::{SdkAws, SdkOptions, StaticCredentials};
 pub use traits::{ApiGateway, Lambda};
 pub use types::{
     AddPermission, BasePathMode, CreateFunction, Deployment, EndpointType, FunctionInfo,
-    FunctionPage, ImportRestApi, Integration, IntegrationResponse, Method, PolicyStatement,
+    FunctionPage, GatewayMethod, ImportRestApi, Integration, IntegrationResponse, PolicyStatement,
     PutMode, PutRestApi, Resource, RestApi, policy_document_len,
 };
 pub use zip::minimal_zip;

@@ -8,8 +8,8 @@ use aws_sdk_apigateway::primitives::Blob;
 
 use crate::{
     AddPermission, ApiGateway, CreateFunction, Deployment, Error, FunctionInfo, FunctionPage,
-    ImportRestApi, Integration, IntegrationResponse, Lambda, Method, PolicyStatement, PutMode,
-    PutRestApi, Resource, RestApi, Result,
+    GatewayMethod, ImportRestApi, Integration, IntegrationResponse, Lambda, PolicyStatement,
+    PutMode, PutRestApi, Resource, RestApi, Result,
 };
 
 /// How to configure [`SdkAws`]: everything not set here comes from the standard AWS chain
@@ -406,7 +406,7 @@ fn basepath_value(mode: crate::BasePathMode) -> &'static str {
     mode.as_str()
 }
 
-fn method_from_sdk(m: &aws_sdk_apigateway::types::Method) -> Method {
+fn method_from_sdk(m: &aws_sdk_apigateway::types::Method) -> GatewayMethod {
     let mut method_responses: Vec<String> = m
         .method_responses()
         .map(|r| r.keys().cloned().collect())
@@ -448,7 +448,7 @@ fn method_from_sdk(m: &aws_sdk_apigateway::types::Method) -> Method {
             })
             .unwrap_or_default(),
     });
-    Method {
+    GatewayMethod {
         http_method: m.http_method().unwrap_or_default().to_string(),
         operation_name: m.operation_name().map(str::to_string),
         request_parameters: m

@@ -243,12 +243,12 @@ pub struct Resource {
     pub path_part: Option<String>,
     /// Methods by HTTP method (`GET`, `POST`, ..., `ANY`).
     #[serde(default)]
-    pub methods: BTreeMap<String, Method>,
+    pub methods: BTreeMap<String, GatewayMethod>,
 }
 
 /// One method of a resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Method {
+pub struct GatewayMethod {
     /// The HTTP method (`GET`, ..., `ANY`).
     pub http_method: String,
     /// The operation name (the definition's `operationId`).

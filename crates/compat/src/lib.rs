@@ -7,7 +7,7 @@
 //! - [`lint`] reports every violation by rule id, at its exact JSON Pointer (and line:column),
 //!   saying what AWS does and how to fix it. Nothing changes.
 //! - [`transform`] rewrites the document so that it imports cleanly and reports each
-//!   [`Change`]. What a rule disables moves under `x-disabled-for-amazon-gateway` in the same
+//!   [`RepairChange`]. What a rule disables moves under `x-disabled-for-amazon-gateway` in the same
 //!   object (`{"type": "string", "x-disabled-for-amazon-gateway": {"example": "x"}}`); disabled
 //!   parameters and operations keep their whole body there; model names become alphanumeric
 //!   with every `$ref` rewritten; cycles of models are broken at one deterministic reference;
@@ -85,7 +85,7 @@ pub use repair::{
     HiddenParameter, LeftOut, OperationRepairs, PathVariable, RepairedSegment, Repairs,
     SegmentPart, repairs,
 };
-pub use report::{Change, ChangeAction, Transformed};
+pub use report::{ChangeAction, RepairChange, Transformed};
 pub use rules::{Rule, blocks_push, rule, rules, rules_markdown, validate_rule_ids};
 pub use slim::{largest_parts, resource_paths, slim};
 pub use transform::transform;

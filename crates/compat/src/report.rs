@@ -42,7 +42,7 @@ pub enum ChangeAction {
 
 /// One change made by [`transform`](crate::transform).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
+pub struct RepairChange {
     /// The rule id.
     pub rule: String,
     /// JSON Pointer of the changed place in the input.
@@ -61,7 +61,7 @@ pub struct Transformed {
     /// The document to send to API Gateway (3.0.3 when a 3.1 input was lowered).
     pub document: Document,
     /// Every change, in the order it was made.
-    pub changes: Vec<Change>,
+    pub changes: Vec<RepairChange>,
     /// What remains after transforming: findings no transform fixes (parameter names, path
     /// segments, `default` responses, ...) and what a 3.1 lowering could not keep.
     pub diagnostics: Vec<Diagnostic>,

@@ -2,7 +2,7 @@
 
 use crate::fxhash::FxHashMap;
 use crate::options::CompatOptions;
-use crate::report::{Change, ChangeAction, Transformed};
+use crate::report::{ChangeAction, RepairChange, Transformed};
 use crate::rules::{rule, severity};
 use crate::walk::{self, Op};
 use crate::wrap::{self, ObjEdit, WRAPPER};
@@ -62,7 +62,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
     let mut findings = walk::walk(doc, options, &plan.handled);
     let format = doc.format();
     let mut root = doc.value().clone();
-    let mut changes: Vec<Change> = Vec::new();
+    let mut changes: Vec<RepairChange> = Vec::new();
     let mut remap = Remap::default();
     let mut losses: Vec<(usize, &'static str, String)> = Vec::new();
 
@@ -151,7 +151,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
     let first_changes = changes.len();
     if !options.strict() {
         for f in &plan.findings {
-            changes.push(Change {
+            changes.push(RepairChange {
                 rule: f.rule.to_string(),
                 before: f.pointer.clone(),
                 after: f.after.clone(),
@@ -177,7 +177,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
         } else {
             std::mem::take(&mut f.message)
         };
-        changes.push(Change {
+        changes.push(RepairChange {
             rule: f.rule.to_string(),
             before: std::mem::take(&mut f.pointer),
             after,
@@ -214,7 +214,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
                 ));
             }
             wrap::apply_edit(map, &edit);
-            changes.push(Change {
+            changes.push(RepairChange {
                 rule: "circular-ref".to_string(),
                 before: format!("{}/$ref", c.back_edge),
                 after: format!("{}/{WRAPPER}/$ref", c.back_edge),
@@ -269,7 +269,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
                 }
             }
             wrap::apply_edit(site, &edit);
-            changes.push(Change {
+            changes.push(RepairChange {
                 rule: f.rule.to_string(),
                 before: f.pointer.clone(),
                 after: format!("{object}/{WRAPPER}/$ref"),
@@ -302,7 +302,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
                     };
                     wrap::apply_edit(m, &edit);
                 }
-                changes.push(Change {
+                changes.push(RepairChange {
                     rule: "model-name".to_string(),
                     before: old_ptr.clone(),
                     after: new_ptr.clone(),
@@ -323,7 +323,7 @@ pub fn transform(doc: &Document, options: &CompatOptions) -> Transformed {
             }
             for r in names::rewrite_refs(&mut root, version, &rename, names::encode_name) {
                 let after = pointer::push(&r.holder, &r.key);
-                changes.push(Change {
+                changes.push(RepairChange {
                     rule: "model-name".to_string(),
                     before: back.apply(&after),
                     after,

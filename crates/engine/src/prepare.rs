@@ -4,7 +4,7 @@
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use lambda_sync_aws::{BasePathMode, Date};
-use lambda_sync_compat::{Change, CompatOptions};
+use lambda_sync_compat::{CompatOptions, RepairChange};
 use lambda_sync_integration::{BindOptions, Binding, InvokePermission};
 use lambda_sync_spec::{Diagnostic, Document};
 use serde::Serialize;
@@ -98,7 +98,7 @@ pub struct Prepared {
     /// Invoke permissions, one per operation.
     pub permissions: Vec<DesiredPermission>,
     /// What compat changed.
-    pub changes: Vec<Change>,
+    pub changes: Vec<RepairChange>,
     /// Warnings and notes (compat findings that remain, binding notes).
     pub diagnostics: Vec<Diagnostic>,
     /// The root `x-aws-api-id` of the definition, if any.

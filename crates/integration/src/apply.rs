@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 /// What [`apply`] changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
+pub struct ExtensionChange {
     /// What kind of change.
     pub kind: ChangeKind,
     /// Where: the key that was added.
@@ -19,7 +19,7 @@ pub struct Change {
     pub message: String,
 }
 
-/// The kinds of [`Change`].
+/// The kinds of [`ExtensionChange`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
@@ -52,7 +52,7 @@ pub fn apply(
     doc: &Document,
     bindings: &Bindings,
     options: &BindOptions,
-) -> (Document, Vec<Change>) {
+) -> (Document, Vec<ExtensionChange>) {
     let mut out = doc.clone();
     let changes = apply_in_place(&mut out, bindings, options);
     (out, changes)
@@ -64,7 +64,7 @@ pub fn apply_in_place(
     out: &mut Document,
     bindings: &Bindings,
     options: &BindOptions,
-) -> Vec<Change> {
+) -> Vec<ExtensionChange> {
     let mut changes = Vec::new();
     let v2 = out.version().is_v2();
     for b in &bindings.bindings {
@@ -84,7 +84,7 @@ pub fn apply_in_place(
                     continue;
                 }
                 item.insert(b.method.as_str().to_string(), dispatch_method(b, path, v2));
-                changes.push(Change {
+                changes.push(ExtensionChange {
                     kind: ChangeKind::DispatchMethodAdded,
                     pointer: at.clone(),
                     message: format!(
@@ -106,7 +106,7 @@ pub fn apply_in_place(
             && !op.contains_key("operationId")
         {
             insert_operation_id(op, &b.operation_id);
-            changes.push(Change {
+            changes.push(ExtensionChange {
                 kind: ChangeKind::OperationIdWritten,
                 pointer: pointer::push(&target, "operationId"),
                 message: format!(
@@ -140,7 +140,7 @@ pub fn apply_in_place(
                         continue;
                     }
                     responses.insert(code.clone(), json!({ "description": description }));
-                    changes.push(Change {
+                    changes.push(ExtensionChange {
                         kind: ChangeKind::ResponseAdded,
                         pointer: pointer::push(&pointer::push(&target, "responses"), &code),
                         message: format!(
@@ -152,7 +152,7 @@ pub fn apply_in_place(
             }
         }
         op.insert(EXTENSION.to_string(), integration_extension(b, options));
-        changes.push(Change {
+        changes.push(ExtensionChange {
             kind: ChangeKind::IntegrationAdded,
             pointer: pointer::push(&target, EXTENSION),
             message: format!(

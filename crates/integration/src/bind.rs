@@ -9,7 +9,7 @@ use crate::naming::{
     function_from_uri, generate_operation_id, sanitize_function_name, with_suffix,
 };
 use crate::options::{BindOptions, Granularity};
-use lambda_sync_spec::{Diagnostic, Document, Method, Operation, ParameterLocation, Severity};
+use lambda_sync_spec::{Diagnostic, Document, HttpMethod, Operation, ParameterLocation, Severity};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -55,7 +55,7 @@ pub struct Binding {
     /// JSON Pointer to the operation object.
     pub pointer: String,
     /// The HTTP method.
-    pub method: Method,
+    pub method: HttpMethod,
     /// The path key.
     pub path: String,
     /// The operationId: as written, or generated (see
@@ -116,7 +116,7 @@ pub struct InvokePermission {
     partition: String,
     region: String,
     account: String,
-    method: Method,
+    method: HttpMethod,
     path: String,
 }
 
@@ -405,7 +405,7 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
 }
 
 /// Canonical order: by method, then path. Independent of where the operation is written.
-fn canonical(p: &Pending<'_>) -> (Method, String) {
+fn canonical(p: &Pending<'_>) -> (HttpMethod, String) {
     (p.op.method, p.op.path.to_string())
 }
 
@@ -970,7 +970,7 @@ fn dispatch(
         })
         .unwrap_or_default();
     // (method, shape) → carrier index.
-    let mut carriers: BTreeMap<(Method, String), usize> = BTreeMap::new();
+    let mut carriers: BTreeMap<(HttpMethod, String), usize> = BTreeMap::new();
     for (i, p) in pending.iter().enumerate() {
         if p.left.is_none() {
             carriers.entry((p.op.method, shape(p.op.path))).or_insert(i);

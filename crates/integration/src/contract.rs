@@ -4,7 +4,7 @@
 //! stub generator (`lambda-sync-stubs`) renders one variable per field from the same value, so
 //! the two agree by construction.
 
-use lambda_sync_spec::Method;
+use lambda_sync_spec::HttpMethod;
 use serde::{Deserialize, Serialize};
 
 /// How API Gateway calls the function.
@@ -91,7 +91,7 @@ pub struct EventContract {
     /// The operation's id (as written, or generated).
     pub operation_id: String,
     /// The HTTP method.
-    pub method: Method,
+    pub method: HttpMethod,
     /// The path key.
     pub path: String,
     /// `summary` of the operation (untrusted text).

@@ -80,7 +80,7 @@ mod naming;
 mod options;
 mod uri;
 
-pub use apply::{Change, ChangeKind, apply, apply_in_place};
+pub use apply::{ChangeKind, ExtensionChange, apply, apply_in_place};
 pub use bind::{Binding, Bindings, FUNCTION_EXTENSION, InvokePermission, STATEMENT_PREFIX, bind};
 pub use contract::{
     Discriminator, ErrorResponse, EventContract, EventField, FieldSource, IntegrationType,

@@ -1,6 +1,6 @@
 //! Function names: valid, sanitised, generated, shortened.
 
-use lambda_sync_spec::Method;
+use lambda_sync_spec::HttpMethod;
 use sha2::{Digest, Sha256};
 
 /// The longest Lambda function name.
@@ -99,11 +99,11 @@ pub(crate) fn shorten(name: &str) -> String {
 ///
 /// ```
 /// use lambda_sync_integration::generate_operation_id;
-/// use lambda_sync_spec::Method;
-/// assert_eq!(generate_operation_id(Method::Get, "/user/{username}"), "getUserByUsername");
-/// assert_eq!(generate_operation_id(Method::Delete, "/"), "deleteRoot");
+/// use lambda_sync_spec::HttpMethod;
+/// assert_eq!(generate_operation_id(HttpMethod::Get, "/user/{username}"), "getUserByUsername");
+/// assert_eq!(generate_operation_id(HttpMethod::Delete, "/"), "deleteRoot");
 /// ```
-pub fn generate_operation_id(method: Method, path: &str) -> String {
+pub fn generate_operation_id(method: HttpMethod, path: &str) -> String {
     let mut out = method.as_str().to_string();
     let mut any = false;
     for segment in path.split('/').filter(|s| !s.is_empty()) {
@@ -177,17 +177,17 @@ mod tests {
     #[test]
     fn generated_ids() {
         for (m, p, want) in [
-            (Method::Get, "/user/{username}", "getUserByUsername"),
+            (HttpMethod::Get, "/user/{username}", "getUserByUsername"),
             (
-                Method::Post,
+                HttpMethod::Post,
                 "/pet/{petId}/uploadImage",
                 "postPetByPetIdUploadImage",
             ),
-            (Method::Get, "/store/order-items", "getStoreOrderItems"),
-            (Method::Get, "/{proxy+}", "getByProxy"),
-            (Method::Put, "/v1.0/a_b", "putV10AB"),
-            (Method::Get, "/", "getRoot"),
-            (Method::Get, "/é", "getRoot"),
+            (HttpMethod::Get, "/store/order-items", "getStoreOrderItems"),
+            (HttpMethod::Get, "/{proxy+}", "getByProxy"),
+            (HttpMethod::Put, "/v1.0/a_b", "putV10AB"),
+            (HttpMethod::Get, "/", "getRoot"),
+            (HttpMethod::Get, "/é", "getRoot"),
         ] {
             assert_eq!(generate_operation_id(m, p), want, "{m} {p}");
         }

@@ -144,7 +144,7 @@ struct Pending {
     chain: Vec<(PathBuf, String, String)>,
 }
 
-enum Target {
+enum RefTarget {
     Pointer(String),
     /// A value to copy in place of the reference: the value, its file and fragment.
     Inline(Value, PathBuf, String),
@@ -266,12 +266,12 @@ impl Bundler<'_> {
     ) {
         let at = format!("{site}/$ref");
         match self.target(root, file, frag, kind_from_site(site)) {
-            Ok(Target::Pointer(p)) => {
+            Ok(RefTarget::Pointer(p)) => {
                 if let Some(obj) = root.pointer_mut(site).and_then(Value::as_object_mut) {
                     obj.insert("$ref".into(), Value::String(format!("#{p}")));
                 }
             }
-            Ok(Target::Inline(value, file, frag)) => {
+            Ok(RefTarget::Inline(value, file, frag)) => {
                 if let Err(msg) = self
                     .count_inline()
                     .and_then(|()| too_deep(pointer_len(site), &value).map_or(Ok(()), Err))
@@ -334,7 +334,7 @@ impl Bundler<'_> {
         file: PathBuf,
         frag: String,
         site_kind: Kind,
-    ) -> Result<Target, String> {
+    ) -> Result<RefTarget, String> {
         let canonical = file
             .canonicalize()
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
@@ -342,10 +342,10 @@ impl Bundler<'_> {
             if frag.is_empty() {
                 return Err("a reference to the whole definition itself".into());
             }
-            return Ok(Target::Pointer(frag));
+            return Ok(RefTarget::Pointer(frag));
         }
         if let Some(p) = self.assigned.get(&(canonical.clone(), frag.clone())) {
-            return Ok(Target::Pointer(p.clone()));
+            return Ok(RefTarget::Pointer(p.clone()));
         }
         let content = self
             .load_file(&canonical)?
@@ -355,7 +355,7 @@ impl Bundler<'_> {
         let tokens = pointer::tokens(&frag).unwrap_or_default();
         let kind = kind_from_fragment(&tokens).unwrap_or(site_kind);
         let Some(section) = section(kind, self.version) else {
-            return Ok(Target::Inline(content, canonical, frag));
+            return Ok(RefTarget::Inline(content, canonical, frag));
         };
         if let Some(msg) = too_deep(section.len() + 1, &content) {
             return Err(msg);
@@ -391,7 +391,7 @@ impl Bundler<'_> {
             inline: false,
             chain: Vec::new(),
         });
-        Ok(Target::Pointer(slot))
+        Ok(RefTarget::Pointer(slot))
     }
 
     fn process(&mut self, root: &mut Value, mut p: Pending, diags: &mut Vec<Diagnostic>) {
@@ -412,26 +412,26 @@ impl Bundler<'_> {
             // A value inlined inside itself (a path item whose callback refers back to it):
             // refer to the copy that encloses this reference instead of copying it again.
             let target = match target {
-                Ok(Target::Inline(value, file, frag)) => {
+                Ok(RefTarget::Inline(value, file, frag)) => {
                     match p.chain.iter().find(|(f, fr, _)| *f == file && *fr == frag) {
-                        Some((_, _, slot)) => Ok(Target::Pointer(slot.clone())),
+                        Some((_, _, slot)) => Ok(RefTarget::Pointer(slot.clone())),
                         None => self
                             .count_inline()
                             .and_then(|()| {
                                 too_deep(pointer_len(&site.pointer), &value).map_or(Ok(()), Err)
                             })
-                            .map(|()| Target::Inline(value, file, frag)),
+                            .map(|()| RefTarget::Inline(value, file, frag)),
                     }
                 }
                 other => other,
             };
             match target {
-                Ok(Target::Pointer(ptr)) => {
+                Ok(RefTarget::Pointer(ptr)) => {
                     if let Some(obj) = p.value.pointer_mut(rel).and_then(Value::as_object_mut) {
                         obj.insert("$ref".into(), Value::String(format!("#{ptr}")));
                     }
                 }
-                Ok(Target::Inline(value, file, frag)) => {
+                Ok(RefTarget::Inline(value, file, frag)) => {
                     let mut chain = p.chain.clone();
                     chain.push((file.clone(), frag, site.pointer.clone()));
                     self.queue.push_back(Pending {

@@ -110,7 +110,7 @@ fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {
             item_obj.get("parameters"),
         )];
         for (k, op) in item_obj {
-            if crate::views::Method::from_key(k).is_some() {
+            if crate::views::HttpMethod::from_key(k).is_some() {
                 lists.push((
                     format!("{}/parameters", pointer::push(&item_pointer, k)),
                     op.get("parameters"),

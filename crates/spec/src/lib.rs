@@ -16,7 +16,7 @@
 //!   error; nothing here recurses over the document.
 //!
 //! ```
-//! use lambda_sync_spec::{load_str, Method, SpecVersion};
+//! use lambda_sync_spec::{load_str, HttpMethod, SpecVersion};
 //!
 //! let loaded = load_str(r#"
 //! openapi: 3.0.3
@@ -34,7 +34,7 @@
 //! let doc = &loaded.document;
 //! assert_eq!(doc.version(), SpecVersion::OpenApi30);
 //! let op = &doc.operations()[0];
-//! assert_eq!((op.method, op.path), (Method::Get, "/user/{username}"));
+//! assert_eq!((op.method, op.path), (HttpMethod::Get, "/user/{username}"));
 //! assert_eq!(op.parameters[0].type_name, Some("string"));
 //! assert!(loaded.diagnostics.is_empty());
 //! # Ok::<(), lambda_sync_spec::Error>(())
@@ -75,6 +75,6 @@ pub use parse::{MAX_DEPTH, parse};
 pub use parse::{decode, parse_json, parse_yaml};
 pub use refs::{RefSite, collect_refs};
 pub use views::{
-    Method, NamedSchema, Operation, Parameter, ParameterLocation, RequestBody, Response,
+    HttpMethod, NamedSchema, Operation, Parameter, ParameterLocation, RequestBody, Response,
     path_template_names, schema_ref_prefix,
 };

@@ -11,7 +11,7 @@ use std::fmt;
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum Method {
+pub enum HttpMethod {
     /// GET
     Get,
     /// PUT
@@ -30,54 +30,54 @@ pub enum Method {
     Trace,
 }
 
-impl Method {
+impl HttpMethod {
     /// Every method, in the order OpenAPI lists them.
-    pub const ALL: [Method; 8] = [
-        Method::Get,
-        Method::Put,
-        Method::Post,
-        Method::Delete,
-        Method::Options,
-        Method::Head,
-        Method::Patch,
-        Method::Trace,
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
     ];
 
     /// The method for a path-item key (`"get"`), case-sensitive as OpenAPI requires.
-    pub fn from_key(key: &str) -> Option<Method> {
-        Method::ALL.into_iter().find(|m| m.as_str() == key)
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.into_iter().find(|m| m.as_str() == key)
     }
 
     /// The path-item key: `"get"`, `"post"`, ...
     pub fn as_str(self) -> &'static str {
         match self {
-            Method::Get => "get",
-            Method::Put => "put",
-            Method::Post => "post",
-            Method::Delete => "delete",
-            Method::Options => "options",
-            Method::Head => "head",
-            Method::Patch => "patch",
-            Method::Trace => "trace",
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
         }
     }
 
     /// The HTTP name: `"GET"`, `"POST"`, ...
     pub fn as_upper(self) -> &'static str {
         match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-            Method::Trace => "TRACE",
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
         }
     }
 }
 
-impl fmt::Display for Method {
+impl fmt::Display for HttpMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_upper())
     }
@@ -205,7 +205,7 @@ pub struct Response<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation<'a> {
     /// The method.
-    pub method: Method,
+    pub method: HttpMethod,
     /// The path key (`/pets/{id}`).
     pub path: &'a str,
     /// Pointer to the operation object.
@@ -319,7 +319,7 @@ impl Document {
             };
             let path_params = item_obj.get("parameters");
             for (key, op) in item_obj {
-                let Some(method) = Method::from_key(key) else {
+                let Some(method) = HttpMethod::from_key(key) else {
                     continue;
                 };
                 if !op.is_object() {
@@ -334,7 +334,7 @@ impl Document {
 
     fn operation<'a>(
         &'a self,
-        method: Method,
+        method: HttpMethod,
         path: &'a str,
         op_pointer: String,
         item_pointer: &str,

@@ -23,13 +23,13 @@
 //!
 //! ```
 //! use lambda_sync_integration::{EventContract, EventField, FieldSource, IntegrationType};
-//! use lambda_sync_spec::Method;
+//! use lambda_sync_spec::HttpMethod;
 //! use lambda_sync_stubs::{Date, Templates, check_runtime, code_sha256, package, render, runtime};
 //!
 //! let contract = EventContract {
 //!     function_name: "getUserByName".into(),
 //!     operation_id: "getUserByName".into(),
-//!     method: Method::Get,
+//!     method: HttpMethod::Get,
 //!     path: "/user/{username}".into(),
 //!     summary: Some("Get user by user name".into()),
 //!     description: None,

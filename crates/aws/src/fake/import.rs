@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::{BasePathMode, Error, Integration, IntegrationResponse, Method, Result};
+use crate::{BasePathMode, Error, GatewayMethod, Integration, IntegrationResponse, Result};
 
 /// What an import or put would produce, before anything is stored.
 #[derive(Debug)]
@@ -13,7 +13,7 @@ pub(crate) struct ParsedApi {
     pub description: Option<String>,
     pub version: Option<String>,
     /// Every resource path (root and intermediate ones included) with its methods.
-    pub resources: BTreeMap<String, BTreeMap<String, Method>>,
+    pub resources: BTreeMap<String, BTreeMap<String, GatewayMethod>>,
     pub warnings: Vec<String>,
     pub definition: Value,
 }
@@ -257,7 +257,7 @@ fn method(
     operation: &Value,
     path_parameters: &[Value],
     warnings: &mut Vec<String>,
-) -> Result<Method> {
+) -> Result<GatewayMethod> {
     let where_ = format!("'{http_method}' for resource at path '{path}'");
     // Path-level parameters, overridden by operation-level ones with the same name and place.
     let mut parameters: Vec<&Value> = Vec::new();
@@ -340,7 +340,7 @@ fn method(
         Some(value) => Some(integration(resolve(doc, value), &where_)?),
         None => None,
     };
-    Ok(Method {
+    Ok(GatewayMethod {
         http_method: http_method.to_string(),
         operation_name: operation
             .get("operationId")
@@ -410,7 +410,7 @@ pub(crate) fn parse(body: &[u8], basepath: BasePathMode) -> Result<ParsedApi> {
     };
 
     let mut warnings = Vec::new();
-    let mut resources: BTreeMap<String, BTreeMap<String, Method>> = BTreeMap::new();
+    let mut resources: BTreeMap<String, BTreeMap<String, GatewayMethod>> = BTreeMap::new();
     resources.insert("/".to_string(), BTreeMap::new());
     // Children of each resource, to refuse two different variables among siblings.
     let mut variable_child: BTreeMap<String, String> = BTreeMap::new();

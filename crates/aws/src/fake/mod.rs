@@ -194,7 +194,7 @@ impl Account {
     /// Builds the stored resources for `paths`, reusing ids from `existing` for equal paths.
     fn build_resources(
         &mut self,
-        paths: BTreeMap<String, BTreeMap<String, crate::Method>>,
+        paths: BTreeMap<String, BTreeMap<String, crate::GatewayMethod>>,
         existing: &BTreeMap<String, Resource>,
     ) -> BTreeMap<String, Resource> {
         let mut out: BTreeMap<String, Resource> = BTreeMap::new();
@@ -270,7 +270,7 @@ impl Account {
         let paths = match req.mode {
             PutMode::Overwrite => parsed.resources,
             PutMode::Merge => {
-                let mut merged: BTreeMap<String, BTreeMap<String, crate::Method>> = existing
+                let mut merged: BTreeMap<String, BTreeMap<String, crate::GatewayMethod>> = existing
                     .iter()
                     .map(|(path, r)| (path.clone(), r.methods.clone()))
                     .collect();

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use lambda_sync_aws::FakeAws;
-use lambda_sync_aws::conformance::{self, Outcome, Quirks, Target};
+use lambda_sync_aws::conformance::{self, ConformanceTarget, Outcome, Quirks};
 
 /// Writes straight to stderr, past libtest's output capture, so the lines show in a normal
 /// `cargo test` run.
@@ -11,8 +11,8 @@ fn report(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-fn fake_target() -> Target {
-    Target::new(crate::ROLE, "fake")
+fn fake_target() -> ConformanceTarget {
+    ConformanceTarget::new(crate::ROLE, "fake")
 }
 
 macro_rules! against_fake {
@@ -114,7 +114,7 @@ async fn real_backend_conformance() {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or_default();
-    let target = Target::new(role, format!("ls{stamp}")).with_quirks(quirks);
+    let target = ConformanceTarget::new(role, format!("ls{stamp}")).with_quirks(quirks);
     report(&format!("real-backend conformance run against {endpoint}"));
     let mut passed = 0;
     let mut not_supported = 0;

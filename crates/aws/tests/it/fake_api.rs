@@ -131,7 +131,7 @@ fn check_method(
     version: &str,
     operation: &str,
     method: &str,
-    expect: impl FnOnce(&lambda_sync_aws::Method),
+    expect: impl FnOnce(&lambda_sync_aws::GatewayMethod),
     warnings: &[&str],
 ) {
     let header = if version == "2.0" {

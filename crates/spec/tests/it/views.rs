@@ -1,7 +1,7 @@
 //! Typed views of operations, the same for Swagger 2.0 and OpenAPI 3.x.
 
 use crate::fixture;
-use lambda_sync_spec::{Method, Operation, ParameterLocation as In, load_path, load_str};
+use lambda_sync_spec::{HttpMethod, Operation, ParameterLocation as In, load_path, load_str};
 
 /// One line per parameter: `in name required type format [path-item] [-> resolved]`.
 fn params(op: &Operation<'_>) -> Vec<String> {
@@ -44,10 +44,10 @@ fn swagger_2_operations() {
     assert_eq!(
         summary,
         [
-            (Method::Get, "/pets", "listPets"),
-            (Method::Post, "/pets", "createPet"),
-            (Method::Get, "/pets/{petId}", "showPetById"),
-            (Method::Delete, "/pets/{petId}", "deletePet"),
+            (HttpMethod::Get, "/pets", "listPets"),
+            (HttpMethod::Post, "/pets", "createPet"),
+            (HttpMethod::Get, "/pets/{petId}", "showPetById"),
+            (HttpMethod::Delete, "/pets/{petId}", "deletePet"),
         ]
     );
 
@@ -237,8 +237,8 @@ x-items:
     assert_eq!(
         got,
         [
-            (Method::Put, "/a", None),
-            (Method::Post, "/c", Some("fromARef"))
+            (HttpMethod::Put, "/a", None),
+            (HttpMethod::Post, "/c", Some("fromARef"))
         ]
     );
     assert!(ops[0].parameters.is_empty());

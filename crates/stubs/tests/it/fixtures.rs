@@ -3,7 +3,7 @@
 use lambda_sync_integration::{
     ErrorResponse, EventContract, EventField, FieldSource, IntegrationType,
 };
-use lambda_sync_spec::Method;
+use lambda_sync_spec::HttpMethod;
 
 pub fn field(
     key: &str,
@@ -41,7 +41,7 @@ pub fn error(status: u16, description: &str) -> ErrorResponse {
 #[allow(clippy::too_many_arguments)]
 pub fn contract(
     name: &str,
-    method: Method,
+    method: HttpMethod,
     path: &str,
     summary: &str,
     integration: IntegrationType,
@@ -70,7 +70,7 @@ pub fn petstore() -> Vec<EventContract> {
     vec![
         contract(
             "getUserByName",
-            Method::Get,
+            HttpMethod::Get,
             "/user/{username}",
             "Get user by user name",
             Aws,
@@ -90,7 +90,7 @@ pub fn petstore() -> Vec<EventContract> {
         ),
         contract(
             "addPet",
-            Method::Post,
+            HttpMethod::Post,
             "/pet",
             "Add a new pet to the store",
             Aws,
@@ -107,7 +107,7 @@ pub fn petstore() -> Vec<EventContract> {
         ),
         contract(
             "findPetsByStatus",
-            Method::Get,
+            HttpMethod::Get,
             "/pet/findByStatus",
             "Finds Pets by status",
             Aws,
@@ -124,7 +124,7 @@ pub fn petstore() -> Vec<EventContract> {
         ),
         contract(
             "getPetById",
-            Method::Get,
+            HttpMethod::Get,
             "/pet/{petId}",
             "Find pet by ID",
             Aws,
@@ -144,7 +144,7 @@ pub fn petstore() -> Vec<EventContract> {
         ),
         contract(
             "deletePet",
-            Method::Delete,
+            HttpMethod::Delete,
             "/pet/{petId}",
             "Deletes a pet",
             Aws,
@@ -167,7 +167,7 @@ pub fn petstore() -> Vec<EventContract> {
         ),
         contract(
             "uploadFile",
-            Method::Post,
+            HttpMethod::Post,
             "/pet/{petId}/uploadImage",
             "uploads an image",
             AwsProxy,
@@ -203,7 +203,7 @@ pub fn petstore() -> Vec<EventContract> {
         ),
         contract(
             "loginUser",
-            Method::Get,
+            HttpMethod::Get,
             "/user/login",
             "Logs user into the system",
             Aws,
@@ -230,7 +230,7 @@ pub fn petstore() -> Vec<EventContract> {
         ),
         contract(
             "createUser",
-            Method::Post,
+            HttpMethod::Post,
             "/user",
             "Create user",
             AwsProxy,
@@ -247,7 +247,7 @@ pub fn petstore() -> Vec<EventContract> {
         ),
         contract(
             "deleteOrder",
-            Method::Delete,
+            HttpMethod::Delete,
             "/store/order/{orderId}",
             "Delete purchase order by ID",
             AwsProxy,
@@ -334,7 +334,7 @@ pub fn hostile() -> Vec<EventContract> {
     let base = EventContract {
         function_name: format!("fn{nasty}"),
         operation_id: nasty.to_string(),
-        method: Method::Patch,
+        method: HttpMethod::Patch,
         path: format!("/a/{{b}}{nasty}"),
         summary: Some(nasty.to_string()),
         description: Some(nasty.repeat(2)),

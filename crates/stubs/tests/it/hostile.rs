@@ -3,7 +3,7 @@
 use lambda_sync_integration::{
     ErrorResponse, EventContract, EventField, FieldSource, IntegrationType,
 };
-use lambda_sync_spec::Method;
+use lambda_sync_spec::HttpMethod;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
@@ -169,7 +169,7 @@ pub fn contract() -> impl Strategy<Value = EventContract> {
                 EventContract {
                     function_name,
                     operation_id,
-                    method: Method::Post,
+                    method: HttpMethod::Post,
                     path,
                     summary,
                     description,

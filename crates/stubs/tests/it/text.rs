@@ -47,7 +47,7 @@ fn check_names(family: Family, keys: &[&str], expect: &[&str]) {
         .collect();
     let c = crate::contract(
         "f",
-        lambda_sync_spec::Method::Get,
+        lambda_sync_spec::HttpMethod::Get,
         "/",
         "",
         Default::default(),
@@ -125,7 +125,7 @@ fn access_uses_brackets_when_the_key_is_not_an_identifier() {
         .collect();
     let c = crate::contract(
         "f",
-        lambda_sync_spec::Method::Get,
+        lambda_sync_spec::HttpMethod::Get,
         "/",
         "",
         Default::default(),
@@ -238,7 +238,7 @@ proptest! {
             .iter()
             .map(|k| crate::field(k, lambda_sync_integration::FieldSource::Query, None, None, false, None))
             .collect();
-        let c = crate::contract("f", lambda_sync_spec::Method::Get, "/", "", Default::default(), fields, 200, vec![]);
+        let c = crate::contract("f", lambda_sync_spec::HttpMethod::Get, "/", "", Default::default(), fields, 200, vec![]);
         for (family, rt) in [(Family::Node, "nodejs24.x"), (Family::Python, "python3.14")] {
             let names: Vec<String> = view_model(&c, runtime(rt).unwrap()).fields.into_iter().map(|f| f.ident).collect();
             let mut unique = names.clone();
