@@ -341,15 +341,8 @@ impl Account {
         }
         let mut engine = Engine::new(settings, gateway, lambda).with_apply_options(options);
         if args.aws {
-            // One limiter for the whole process: `watch` opens the account for each push, and
-            // a push right after the last one must wait for AWS's rates, not be throttled.
-            static AWS_PACING: std::sync::OnceLock<Arc<lambda_sync::Limiter>> =
-                std::sync::OnceLock::new();
-            engine = engine.with_limiter(
-                AWS_PACING
-                    .get_or_init(|| Arc::new(lambda_sync::Limiter::new(1.0)))
-                    .clone(),
-            );
+            // One limiter for the whole process: `watch` opens the account for each push.
+            engine = engine.with_limiter(lambda_sync::watch::aws_limiter());
         }
         Ok(Account {
             engine,
@@ -765,10 +758,12 @@ fn print_report(
     }
 }
 
-/// `lambda-sync watch`: push now and on every save of the definition (or its config).
+/// `lambda-sync watch`: push now and on every save of the definition (or its config). The
+/// timing (debounce, one push per change) is `lambda_sync::watch`'s.
 pub async fn watch(args: &SyncArgs, exit_after: Option<usize>) -> anyhow::Result<u8> {
+    use lambda_sync::watch::{Changes, WatchEnd};
     use notify::{RecursiveMode, Watcher};
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if let Ok(ev) = ev
             && (ev.kind.is_modify() || ev.kind.is_create() || ev.kind.is_remove())
@@ -782,11 +777,10 @@ pub async fn watch(args: &SyncArgs, exit_after: Option<usize>) -> anyhow::Result
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     watcher.watch(dir, RecursiveMode::NonRecursive)?;
-    let spec_name = args.spec.file_name().map(|n| n.to_os_string());
-    let mut pushes = 0usize;
-    loop {
+    let mut changes = Changes::new(rx, &args.spec);
+    let end = lambda_sync::watch::run(&mut changes, exit_after, || async {
         eprintln!("[watch] pushing {}", args.spec.display());
-        let code = match run_watch_push(args).await {
+        match run_watch_push(args).await {
             Ok(code) if code == EXIT_OK => {
                 eprintln!("[watch] push done");
                 code
@@ -800,28 +794,14 @@ pub async fn watch(args: &SyncArgs, exit_after: Option<usize>) -> anyhow::Result
                 eprintln!("[watch] push failed: {e:#}; watching for the next save");
                 code
             }
-        };
-        pushes += 1;
-        if exit_after.is_some_and(|n| pushes >= n) {
-            // With --exit-after, the exit code is that of the last push.
-            return Ok(code);
         }
-        // Wait for a relevant change, then let the editor finish writing (debounce).
-        loop {
-            let Some(paths) = rx.recv().await else {
-                bail!("the file watcher stopped");
-            };
-            let relevant = paths.iter().any(|p| {
-                let name = p.file_name().map(|n| n.to_os_string());
-                name == spec_name
-                    || name.as_deref() == Some(std::ffi::OsStr::new(lambda_sync::CONFIG_FILE_NAME))
-            });
-            if relevant {
-                break;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        while rx.try_recv().is_ok() {}
+    })
+    .await;
+    drop(watcher);
+    match end {
+        // With --exit-after, the exit code is that of the last push.
+        WatchEnd::Done(code) => Ok(code),
+        WatchEnd::WatcherStopped => bail!("the file watcher stopped"),
     }
 }
 

@@ -55,6 +55,7 @@ mod plan;
 mod prepare;
 mod recorder;
 mod state;
+pub mod watch;
 
 pub use apply::{ApplyOptions, Failure, Progress, SyncReport};
 pub use config::{

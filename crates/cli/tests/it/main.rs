@@ -642,36 +642,126 @@ fn invoke_no_push_runs_the_account_as_it_is_with_policies_checked() {
     );
 }
 
-#[test]
-fn serve_answers_over_http_and_reloads() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::net::TcpStream;
-    use std::time::{Duration, Instant};
-    let t = TestCommand::new();
-    t.write("pets.yaml", PETS);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
-        .args(["serve", "pets.yaml", "--port", "0"])
-        .current_dir(t.dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
+/// A spawned `lambda-sync` whose output lines are collected as they come, so that a test waits
+/// on what the process says (not on the clock) and, past a generous deadline, fails with
+/// everything it said. Killed when dropped.
+struct Spawned {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+/// How long a process-level test waits for an event before failing.
+const EVENT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+impl Spawned {
+    fn new(t: &TestCommand, args: &[&str]) -> Spawned {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+            .args(args)
+            .current_dir(t.dir.path())
+            .env_remove("AWS_REGION")
+            .env_remove("LAMBDA_SYNC_TODAY")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        for (stream, reader) in [
+            ("stdout", Box::new(stdout) as Box<dyn std::io::Read + Send>),
+            ("stderr", Box::new(stderr)),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(reader).lines() {
+                    let Ok(line) = line else { break };
+                    if tx.send(format!("{stream}: {line}")).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Spawned {
+            child,
+            lines,
+            seen: Vec::new(),
         }
     }
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut child = Kill(child);
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
+
+    /// Waits for an output line (`stdout: …` or `stderr: …`) that `matches`; fails, with every
+    /// line seen, when none comes before the deadline or the process ends first.
+    #[track_caller]
+    fn wait_for(&mut self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + EVENT_DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if matches(&line) {
+                        return line;
+                    }
+                }
+                Err(e) => panic!(
+                    "waiting for {what}: {}; the process said:\n{}",
+                    match e {
+                        std::sync::mpsc::RecvTimeoutError::Timeout =>
+                            format!("nothing within {EVENT_DEADLINE:?}"),
+                        std::sync::mpsc::RecvTimeoutError::Disconnected =>
+                            format!("the process ended ({:?})", self.child.wait()),
+                    },
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Waits for the process to exit (with the deadline); its status and every line it said.
+    #[track_caller]
+    fn wait_exit(mut self) -> (std::process::ExitStatus, String) {
+        let deadline = std::time::Instant::now() + EVENT_DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = self.child.wait().expect("wait");
+                    return (status, self.seen.join("\n"));
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!(
+                    "the process did not exit within {EVENT_DEADLINE:?}; it said:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// End to end: `serve` answers over HTTP, and after a save it pushes and reloads (the timing
+/// itself is tested on tokio's paused clock in the engine's `watch` tests). Every wait is on an
+/// event the process reports.
+#[test]
+fn serve_answers_over_http_and_reloads() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let mut server = Spawned::new(&t, &["serve", "pets.yaml", "--port", "0"]);
+    let line = server.wait_for("the address served", |l| l.contains("on http://"));
     let addr = line.trim().rsplit("http://").next().unwrap().to_string();
     assert!(addr.starts_with("127.0.0.1:"), "{line}");
     let get = |path: &str| -> String {
         let mut s = TcpStream::connect(&addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.set_read_timeout(Some(EVENT_DEADLINE)).unwrap();
         write!(
             s,
             "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -684,59 +774,40 @@ fn serve_answers_over_http_and_reloads() {
     let r = get("/pets/42");
     assert!(r.starts_with("HTTP/1.1 200"), "{r}");
     assert!(r.contains("created by lambda-sync"), "{r}");
-    assert!(get("/cats").starts_with("HTTP/1.1 403"));
-    // Add an operation: the server pushes and reloads it.
+    let r = get("/owners");
+    assert!(r.starts_with("HTTP/1.1 403"), "not there yet: {r}");
+    // Add an operation: the server pushes and reloads it, and says so.
     let more = format!(
         "{PETS}  /owners:\n    get:\n      operationId: listOwners\n      responses:\n        \"200\":\n          description: ok\n"
     );
     t.write("pets.yaml", &more);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if get("/owners").starts_with("HTTP/1.1 200") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the new operation was not served within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let _ = child.0.kill();
+    server.wait_for("the reload", |l| {
+        l.contains("[serve] pets.yaml changed: pushed and reloaded")
+    });
+    let r = get("/owners");
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
 }
 
+/// End to end: `watch` pushes, and pushes again after a save. The save is made once the first
+/// push is reported done (the watcher is set up before it starts).
 #[test]
 fn watch_pushes_again_on_save() {
-    use std::time::{Duration, Instant};
     let t = TestCommand::new();
     t.write("pets.yaml", PETS);
-    let child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
-        .args(["watch", "pets.yaml", "--exit-after", "2"])
-        .current_dir(t.dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait for the first push, then save a change.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !t.path(".lambda-sync/state.json").exists() {
-        assert!(Instant::now() < deadline, "no first push");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    let mut watch = Spawned::new(&t, &["watch", "pets.yaml", "--exit-after", "2"]);
+    watch.wait_for("the first push", |l| l == "stderr: [watch] push done");
+    assert!(t.account()["functions"].get("listOwners").is_none());
     let more = format!(
         "{PETS}  /owners:\n    get:\n      operationId: listOwners\n      responses:\n        \"200\":\n          description: ok\n"
     );
     t.write("pets.yaml", &more);
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    watch.wait_for("the second push", |l| l == "stderr: [watch] push done");
+    let (status, said) = watch.wait_exit();
+    assert!(status.success(), "{said}");
     let account = t.account();
     assert!(
         account["functions"].get("listOwners").is_some(),
-        "the save was pushed"
+        "the save was pushed: {said}"
     );
 }
 
