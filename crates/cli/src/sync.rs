@@ -540,6 +540,7 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
                 "calls": outcome.calls,
                 "warnings": warnings,
                 "left_out": outcome.plan.left_out,
+                "dispatched": outcome.plan.dispatched,
             });
             outln!("{}", serde_json::to_string_pretty(&v)?);
         }
@@ -724,6 +725,27 @@ fn print_report(
                     report.permissions_removed.len(),
                     report.policies_read
                 );
+            }
+            if !report.left_out.is_empty() {
+                outln!(
+                    "left out: {} operation(s) API Gateway cannot tell apart from another, reached by nothing:",
+                    report.left_out.len()
+                );
+                for l in &report.left_out {
+                    match &l.operation_id {
+                        Some(id) => outln!("  {} {} ({id})", l.method, l.path),
+                        None => outln!("  {} {}", l.method, l.path),
+                    }
+                }
+            }
+            if !report.dispatched.is_empty() {
+                outln!(
+                    "dispatched: {} operation(s) API Gateway cannot tell apart from another, reached through a router:",
+                    report.dispatched.len()
+                );
+                for d in &report.dispatched {
+                    outln!("  {}", d.summary());
+                }
             }
             if let Some(d) = &report.deployment {
                 outln!("deployed to stage {} ({})", d.stage, d.id);

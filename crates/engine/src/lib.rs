@@ -45,6 +45,7 @@
 
 mod apply;
 mod config;
+mod dispatched;
 mod error;
 mod export;
 #[doc(hidden)]
@@ -62,6 +63,7 @@ pub use config::{
     CONFIG_FILE_NAME, Config, DeploymentMode, LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_ROLE, Quotas,
     Settings, Target, role_account, valid_region,
 };
+pub use dispatched::Dispatched;
 pub use error::{Error, Result};
 pub use export::{
     BodyPlacement, DEFAULT_EXPORT_STAGE, Export, ExportFile, ExportFileKind, ExportFormat,

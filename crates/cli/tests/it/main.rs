@@ -1413,17 +1413,25 @@ paths:
       responses: {"200": {description: ok}}
 "#;
 
+/// `left_out` lists only the operations nothing reaches; those a router reaches are listed as
+/// `dispatched`, in JSON and in text, by `plan` and by `push`.
 #[test]
-fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
+fn push_and_plan_report_dispatched_and_left_out_operations() {
+    // GetBucketAcl is reached through ListObjects' method; with an HTTP integration of its own,
+    // GetBucketPolicy cannot be (it stays out of what AWS sees).
+    let spec = format!(
+        "{S3_STYLE}  /{{Bucket}}#policy:\n    get:\n      operationId: GetBucketPolicy\n      parameters: [{{name: Bucket, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{\"200\": {{description: ok}}}}\n      x-amazon-apigateway-integration: {{type: http, httpMethod: GET, uri: \"https://example.com/policy\"}}\n"
+    );
     let t = TestCommand::new();
-    t.write("api.yaml", S3_STYLE);
+    t.write("api.yaml", &spec);
     let planned = t.json(&["plan", "api.yaml", "--format", "json"]);
+    let plan_text = t.run_ok(&["plan", "api.yaml"]);
     let pushed = t.json(&["push", "api.yaml", "--format", "json"]);
     assert_eq!(pushed["ok"], true, "{pushed}");
-    for listed in [&planned["left_out"], &pushed["left_out"]] {
-        let got: Vec<(&str, &str, &str)> = listed
+    for report in [&planned, &planned["plan"], &pushed] {
+        let left: Vec<(&str, &str, &str)> = report["left_out"]
             .as_array()
-            .unwrap_or_else(|| panic!("no left_out list: {listed}"))
+            .unwrap_or_else(|| panic!("no left_out list: {report}"))
             .iter()
             .map(|l| {
                 (
@@ -1433,11 +1441,47 @@ fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
                 )
             })
             .collect();
-        assert_eq!(got, [("GET", "/{Bucket}#acl", "GetBucketAcl")]);
-        let reason = listed[0]["reason"].as_str().unwrap_or_default();
+        assert_eq!(
+            left,
+            [("GET", "/{Bucket}#policy", "GetBucketPolicy")],
+            "{report}"
+        );
+        let reason = report["left_out"][0]["reason"].as_str().unwrap_or_default();
         assert!(reason.contains("GET `/{Bucket}`"), "{reason}");
+        assert_eq!(
+            report["dispatched"],
+            serde_json::json!([{
+                "method": "GET",
+                "path": "/{Bucket}#acl",
+                "operation_id": "GetBucketAcl",
+                "via_path": "/{Bucket}",
+                "via_operation": "ListObjects",
+                "function": "ListObjects",
+                "discriminators": [],
+            }]),
+            "{report}"
+        );
     }
-    // PUT was free on /{Bucket}: it moved there and answers with the definition's names.
+    assert!(
+        plan_text.contains("left out (1 operation(s)")
+            && plan_text.contains("  GET /{Bucket}#policy (GetBucketPolicy)\n")
+            && plan_text.contains("dispatched (1 operation(s)")
+            && plan_text.contains(
+                "  GET /{Bucket}#acl (GetBucketAcl) via GET /{Bucket} (ListObjects) -> function ListObjects, with no discriminating parameter\n"
+            ),
+        "{plan_text}"
+    );
+    // The text of a push says the same.
+    let again = t.run_ok(&["push", "api.yaml"]);
+    assert!(
+        again.contains("left out: 1 operation(s)")
+            && again.contains("  GET /{Bucket}#policy (GetBucketPolicy)\n")
+            && again.contains("dispatched: 1 operation(s)")
+            && again.contains("  GET /{Bucket}#acl (GetBucketAcl) via GET /{Bucket} (ListObjects)"),
+        "{again}"
+    );
+    // PUT was free on /{Bucket}: it moved there and answers with the definition's names; the
+    // dispatched GET answers through ListObjects' function.
     echo_handlers(&t.path(".lambda-sync/functions"));
     let answer = t.json(&[
         "invoke", "api.yaml", "put", "/photos", "--data", "{}", "--format", "json",
@@ -1445,6 +1489,9 @@ fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
     assert_eq!(answer["status"], 200, "{answer}");
     let event: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
     assert!(carries(&event, "Bucket", "photos"), "{event}");
+    let answer = t.json(&["invoke", "api.yaml", "get", "/photos", "--format", "json"]);
+    assert_eq!(answer["status"], 200, "{answer}");
+    assert_eq!(answer["function"], "ListObjects", "{answer}");
 }
 
 #[path = "../../../../tests/support/env.rs"]
