@@ -70,6 +70,10 @@ pub struct SyncArgs {
     /// The {prefix} of the name template.
     #[arg(long)]
     pub prefix: Option<String>,
+    /// Functions per operation, per tag or one per API (overrides `granularity` in the
+    /// configuration file).
+    #[arg(long, value_parser = ["operation", "tag", "api"])]
+    pub granularity: Option<String>,
     /// Deploy to this stage after the push.
     #[arg(long)]
     pub stage: Option<String>,
@@ -166,6 +170,7 @@ impl SyncArgs {
         );
         set!(name_template, self.name_template.clone().map(Some));
         set!(prefix, self.prefix.clone().map(Some));
+        set!(granularity, granularity_of(self.granularity.as_deref()));
         set!(stage, self.stage.clone().map(Some));
         if self.allow_warnings {
             c.fail_on_warnings = false;
@@ -177,6 +182,11 @@ impl SyncArgs {
         }
         Ok(c)
     }
+}
+
+/// `--granularity`: `operation`, `tag` or `api` (clap admits only those).
+pub fn granularity_of(s: Option<&str>) -> Option<lambda_sync::integration::Granularity> {
+    s.and_then(lambda_sync::integration::Granularity::parse)
 }
 
 /// The configuration: `explicit` (`--config`), else `lambda-sync.toml` next to the definition,

@@ -1519,3 +1519,122 @@ fn echo_handlers(folder: &std::path::Path) {
         }
     }
 }
+
+/// `--granularity` on every command that takes a definition overrides `lambda-sync.toml`
+/// (here `tag`): the functions each command names, per granularity.
+#[test]
+fn granularity_flag_overrides_the_config_file() {
+    const SHOP: &str = r#"openapi: 3.0.3
+info: {title: Shop, version: "1"}
+paths:
+  /pets:
+    get: {operationId: listPets, tags: [pets], responses: {"200": {description: ok}}}
+    post: {operationId: createPet, tags: [pets], responses: {"200": {description: ok}}}
+  /orders:
+    get: {operationId: listOrders, tags: [orders], responses: {"200": {description: ok}}}
+"#;
+    let by_granularity: [(Option<&str>, &[&str]); 4] = [
+        (None, &["orders", "pets"]),
+        (Some("operation"), &["createPet", "listOrders", "listPets"]),
+        (Some("tag"), &["orders", "pets"]),
+        (Some("api"), &["Shop"]),
+    ];
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    let folders = |dir: &Path| -> Vec<String> {
+        sorted(
+            std::fs::read_dir(dir)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .map(|e| e.unwrap())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect(),
+        )
+    };
+    for (flag, expected) in by_granularity {
+        let t = TestCommand::new();
+        t.write("api.yaml", SHOP);
+        t.write("lambda-sync.toml", "granularity = \"tag\"\n");
+        let with = |args: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            if let Some(g) = flag {
+                v.extend(["--granularity".to_string(), g.to_string()]);
+            }
+            v
+        };
+        let run = |args: &[&str]| -> String {
+            let args = with(args);
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            t.run_ok(&refs)
+        };
+        let what = format!("--granularity {flag:?}");
+        // plan and push
+        let plan: Value = serde_json::from_str(&run(&["plan", "api.yaml", "--format", "json"]))
+            .expect("plan JSON");
+        let planned = sorted(
+            plan["functions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["name"].as_str().unwrap().to_string())
+                .collect(),
+        );
+        assert_eq!(planned, expected, "plan, {what}");
+        let pushed: Value = serde_json::from_str(&run(&["push", "api.yaml", "--format", "json"]))
+            .expect("push JSON");
+        let created = sorted(
+            pushed["functions_created"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap().to_string())
+                .collect(),
+        );
+        assert_eq!(created, expected, "push, {what}");
+        // render: the functions the integrations call
+        run(&["render", "api.yaml", "-o", "body.json"]);
+        let body: Value =
+            serde_json::from_str(&std::fs::read_to_string(t.path("body.json")).unwrap()).unwrap();
+        let mut called = Vec::new();
+        for item in body["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                if let Some(uri) = op["x-amazon-apigateway-integration"]["uri"].as_str() {
+                    let name = uri.rsplit(":function:").next().unwrap();
+                    called.push(name.trim_end_matches("/invocations").to_string());
+                }
+            }
+        }
+        assert_eq!(sorted(called), expected, "render, {what}");
+        // export: one code folder per function
+        run(&[
+            "export",
+            "api.yaml",
+            "--format",
+            "sam",
+            "-o",
+            "out/template.yaml",
+        ]);
+        assert_eq!(
+            folders(&t.path("out/lambda-sync-code")),
+            expected,
+            "export, {what}"
+        );
+        // stubs do not read the configuration file: without the flag, one per operation.
+        run(&["stubs", "api.yaml", "--out-dir", "stubs"]);
+        let stubs_expected: &[&str] = match flag {
+            None => &["createPet", "listOrders", "listPets"],
+            Some(_) => expected,
+        };
+        assert_eq!(folders(&t.path("stubs")), stubs_expected, "stubs, {what}");
+    }
+    // Anything else is a usage error that names the choices.
+    let t = TestCommand::new();
+    t.write("api.yaml", SHOP);
+    let out = t.run(&["plan", "api.yaml", "--granularity", "service"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("operation, tag, api"), "{err}");
+}
