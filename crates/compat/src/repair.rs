@@ -173,6 +173,11 @@ pub struct LeftOut {
     pub operation_id: Option<String>,
     /// Why it is left out, in words.
     pub reason: String,
+    /// Every variable of its path, in order, with where it is in `repaired_path`, when that
+    /// path names them differently (the operation reached through that path's method reads
+    /// each of its variables from there); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path_variables: Vec<PathVariable>,
 }
 
 /// The repairs recorded in a transformed document, as data (read by the integration crate so
@@ -1360,6 +1365,15 @@ pub fn repairs(doc: &Document) -> Repairs {
                     let base = active_by_shape
                         .get(&resource_shape(&base))
                         .map_or(base, |k| k.to_string());
+                    let path_variables: Vec<PathVariable> = path_variables_of(orig, &base);
+                    let path_variables = if path_variables
+                        .iter()
+                        .all(|v| v.segment.is_rename() && v.segment.variable == v.name)
+                    {
+                        Vec::new()
+                    } else {
+                        path_variables
+                    };
                     for m in item.keys().filter(|k| METHODS.contains(&k.as_str())) {
                         if merged.contains(&(orig.as_str(), m.as_str())) {
                             continue;
@@ -1377,6 +1391,7 @@ pub fn repairs(doc: &Document) -> Repairs {
                             method,
                             path: orig.clone(),
                             repaired_path: base.to_string(),
+                            path_variables: path_variables.clone(),
                             pointer: pointer::push(
                                 &pointer::push(&pointer::push("/paths", WRAPPER), orig),
                                 m,

@@ -1638,3 +1638,61 @@ paths:
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("operation, tag, api"), "{err}");
 }
+
+/// A dispatched operation whose path names its variables differently from the method that
+/// reaches it (`{Object}` where API Gateway has `{Key}`) still receives them by its own names:
+/// `aws` events carry `Object`, and the `aws_proxy` router reads it from `Key`.
+#[test]
+fn a_dispatched_operation_reads_its_renamed_path_variables() {
+    const OBJECTS: &str = r#"openapi: 3.0.3
+info: {title: objs, version: "1"}
+paths:
+  /{Bucket}/{Key}:
+    get:
+      operationId: GetObject
+      parameters:
+        - {name: Bucket, in: path, required: true, schema: {type: string}}
+        - {name: Key, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /{Bucket}/{Object}#uploads:
+    get:
+      operationId: ListParts
+      parameters:
+        - {name: Bucket, in: path, required: true, schema: {type: string}}
+        - {name: Object, in: path, required: true, schema: {type: string}}
+        - {name: uploads, in: query, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+"#;
+    let t = TestCommand::new();
+    t.write("api.yaml", OBJECTS);
+    let pushed = t.json(&["push", "api.yaml", "--format", "json"]);
+    assert_eq!(
+        pushed["dispatched"][0]["via_path"], "/{Bucket}/{Key}",
+        "{pushed}"
+    );
+    assert_eq!(pushed["left_out"], serde_json::json!([]), "{pushed}");
+    echo_handlers(&t.path(".lambda-sync/functions"));
+    let answer = t.json(&[
+        "invoke",
+        "api.yaml",
+        "get",
+        "/photos/cat.jpg?uploads=1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(answer["status"], 200, "{answer}");
+    let event: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+    assert!(carries(&event, "Object", "cat.jpg"), "{event}");
+    assert!(carries(&event, "Bucket", "photos"), "{event}");
+    // aws_proxy: API Gateway knows `{Key}` only; the router pushed reads ListParts' `Object`
+    // from it.
+    let t = TestCommand::new();
+    t.write("api.yaml", OBJECTS);
+    t.run_ok(&["push", "api.yaml", "--integration", "aws_proxy"]);
+    let folder = t.path(".lambda-sync/functions/us-east-1/123456789012/GetObject");
+    let code = std::fs::read_to_string(folder.join("index.mjs")).unwrap();
+    assert!(
+        code.contains("const object = (event.pathParameters || {}).Key;"),
+        "{code}"
+    );
+}
