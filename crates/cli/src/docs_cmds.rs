@@ -47,6 +47,10 @@ pub struct RenderArgs {
     /// Switch a compat rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
+    /// Functions per operation, per tag or one per API (overrides `granularity` in the
+    /// configuration file).
+    #[arg(long, value_parser = ["operation", "tag", "api"])]
+    pub granularity: Option<String>,
 }
 
 /// Arguments of `stubs`.
@@ -72,6 +76,10 @@ pub struct StubsArgs {
     /// Function name template ({prefix}, {title}, {version}, {operationId}).
     #[arg(long)]
     pub name_template: Option<String>,
+    /// Functions per operation, per tag or one per API (a grouped function's stub is a
+    /// router).
+    #[arg(long, value_parser = ["operation", "tag", "api"])]
+    pub granularity: Option<String>,
 }
 
 /// Leaves a command's large values (a loaded definition is tens of megabytes in memory, in
@@ -154,6 +162,9 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
         config.integration = i;
     }
     config.disable_rules.extend(args.disable.iter().cloned());
+    if let Some(g) = crate::sync::granularity_of(args.granularity.as_deref()) {
+        config.granularity = g;
+    }
     let settings = config.resolve(Target::Local)?;
     let mut prepared = match lambda_sync::prepare(&doc, &settings) {
         Ok(p) => p,
@@ -231,6 +242,9 @@ pub fn stubs(args: &StubsArgs) -> anyhow::Result<u8> {
         config.integration = i;
     }
     config.name_template = args.name_template.clone();
+    if let Some(g) = crate::sync::granularity_of(args.granularity.as_deref()) {
+        config.granularity = g;
+    }
     let settings = config.resolve(Target::Local)?;
     let options = lambda_sync::bind_options(&settings, None);
     let (bindings, _) = lambda_sync::integration::bind(&doc, &options)

@@ -62,6 +62,10 @@ pub struct ExportArgs {
     /// The {prefix} of the name template.
     #[arg(long)]
     pub prefix: Option<String>,
+    /// Functions per operation, per tag or one per API (overrides `granularity` in the
+    /// configuration file).
+    #[arg(long, value_parser = ["operation", "tag", "api"])]
+    pub granularity: Option<String>,
     /// Stage name (default: the configured stage, else `prod`).
     #[arg(long)]
     pub stage: Option<String>,
@@ -109,6 +113,10 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     );
     set!(name_template, args.name_template.clone().map(Some));
     set!(prefix, args.prefix.clone().map(Some));
+    set!(
+        granularity,
+        crate::sync::granularity_of(args.granularity.as_deref())
+    );
     set!(stage, args.stage.clone().map(Some));
     if args.allow_warnings {
         config.fail_on_warnings = false;

@@ -215,7 +215,7 @@ pub async fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
     let bound = listener.local_addr()?;
     outln!("serving {} on http://{bound}", args.sync.spec.display());
 
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if let Ok(ev) = ev
             && (ev.kind.is_modify() || ev.kind.is_create())
@@ -230,22 +230,12 @@ pub async fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     watcher.watch(dir, RecursiveMode::NonRecursive)?;
-    let spec_name = args.sync.spec.file_name().map(|n| n.to_os_string());
+    let mut changes = lambda_sync::watch::Changes::new(rx, &args.sync.spec);
     let reload_handle = handle.clone();
     // The reload loop runs beside the server in this task (not spawned): it ends when the
-    // server does.
+    // server does. The timing (debounce) is `lambda_sync::watch`'s.
     let reload = async {
-        while let Some(paths) = rx.recv().await {
-            let relevant = paths.iter().any(|p| {
-                let name = p.file_name().map(|n| n.to_os_string());
-                name == spec_name
-                    || name.as_deref() == Some(std::ffi::OsStr::new(lambda_sync::CONFIG_FILE_NAME))
-            });
-            if !relevant {
-                continue;
-            }
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            while rx.try_recv().is_ok() {}
+        while changes.next().await.is_some() {
             match open(&args.sync, args.timeout, args.no_push).await {
                 Ok(Ok(api)) => {
                     reload_handle.replace(api);

@@ -70,6 +70,10 @@ pub struct SyncArgs {
     /// The {prefix} of the name template.
     #[arg(long)]
     pub prefix: Option<String>,
+    /// Functions per operation, per tag or one per API (overrides `granularity` in the
+    /// configuration file).
+    #[arg(long, value_parser = ["operation", "tag", "api"])]
+    pub granularity: Option<String>,
     /// Deploy to this stage after the push.
     #[arg(long)]
     pub stage: Option<String>,
@@ -166,6 +170,7 @@ impl SyncArgs {
         );
         set!(name_template, self.name_template.clone().map(Some));
         set!(prefix, self.prefix.clone().map(Some));
+        set!(granularity, granularity_of(self.granularity.as_deref()));
         set!(stage, self.stage.clone().map(Some));
         if self.allow_warnings {
             c.fail_on_warnings = false;
@@ -177,6 +182,11 @@ impl SyncArgs {
         }
         Ok(c)
     }
+}
+
+/// `--granularity`: `operation`, `tag` or `api` (clap admits only those).
+pub fn granularity_of(s: Option<&str>) -> Option<lambda_sync::integration::Granularity> {
+    s.and_then(lambda_sync::integration::Granularity::parse)
 }
 
 /// The configuration: `explicit` (`--config`), else `lambda-sync.toml` next to the definition,
@@ -341,15 +351,8 @@ impl Account {
         }
         let mut engine = Engine::new(settings, gateway, lambda).with_apply_options(options);
         if args.aws {
-            // One limiter for the whole process: `watch` opens the account for each push, and
-            // a push right after the last one must wait for AWS's rates, not be throttled.
-            static AWS_PACING: std::sync::OnceLock<Arc<lambda_sync::Limiter>> =
-                std::sync::OnceLock::new();
-            engine = engine.with_limiter(
-                AWS_PACING
-                    .get_or_init(|| Arc::new(lambda_sync::Limiter::new(1.0)))
-                    .clone(),
-            );
+            // One limiter for the whole process: `watch` opens the account for each push.
+            engine = engine.with_limiter(lambda_sync::watch::aws_limiter());
         }
         Ok(Account {
             engine,
@@ -547,6 +550,7 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
                 "calls": outcome.calls,
                 "warnings": warnings,
                 "left_out": outcome.plan.left_out,
+                "dispatched": outcome.plan.dispatched,
             });
             outln!("{}", serde_json::to_string_pretty(&v)?);
         }
@@ -732,6 +736,27 @@ fn print_report(
                     report.policies_read
                 );
             }
+            if !report.left_out.is_empty() {
+                outln!(
+                    "left out: {} operation(s) API Gateway cannot tell apart from another, reached by nothing:",
+                    report.left_out.len()
+                );
+                for l in &report.left_out {
+                    match &l.operation_id {
+                        Some(id) => outln!("  {} {} ({id})", l.method, l.path),
+                        None => outln!("  {} {}", l.method, l.path),
+                    }
+                }
+            }
+            if !report.dispatched.is_empty() {
+                outln!(
+                    "dispatched: {} operation(s) API Gateway cannot tell apart from another, reached through a router:",
+                    report.dispatched.len()
+                );
+                for d in &report.dispatched {
+                    outln!("  {}", d.summary());
+                }
+            }
             if let Some(d) = &report.deployment {
                 outln!("deployed to stage {} ({})", d.stage, d.id);
             }
@@ -765,10 +790,12 @@ fn print_report(
     }
 }
 
-/// `lambda-sync watch`: push now and on every save of the definition (or its config).
+/// `lambda-sync watch`: push now and on every save of the definition (or its config). The
+/// timing (debounce, one push per change) is `lambda_sync::watch`'s.
 pub async fn watch(args: &SyncArgs, exit_after: Option<usize>) -> anyhow::Result<u8> {
+    use lambda_sync::watch::{Changes, WatchEnd};
     use notify::{RecursiveMode, Watcher};
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if let Ok(ev) = ev
             && (ev.kind.is_modify() || ev.kind.is_create() || ev.kind.is_remove())
@@ -782,11 +809,10 @@ pub async fn watch(args: &SyncArgs, exit_after: Option<usize>) -> anyhow::Result
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     watcher.watch(dir, RecursiveMode::NonRecursive)?;
-    let spec_name = args.spec.file_name().map(|n| n.to_os_string());
-    let mut pushes = 0usize;
-    loop {
+    let mut changes = Changes::new(rx, &args.spec);
+    let end = lambda_sync::watch::run(&mut changes, exit_after, || async {
         eprintln!("[watch] pushing {}", args.spec.display());
-        let code = match run_watch_push(args).await {
+        match run_watch_push(args).await {
             Ok(code) if code == EXIT_OK => {
                 eprintln!("[watch] push done");
                 code
@@ -800,28 +826,14 @@ pub async fn watch(args: &SyncArgs, exit_after: Option<usize>) -> anyhow::Result
                 eprintln!("[watch] push failed: {e:#}; watching for the next save");
                 code
             }
-        };
-        pushes += 1;
-        if exit_after.is_some_and(|n| pushes >= n) {
-            // With --exit-after, the exit code is that of the last push.
-            return Ok(code);
         }
-        // Wait for a relevant change, then let the editor finish writing (debounce).
-        loop {
-            let Some(paths) = rx.recv().await else {
-                bail!("the file watcher stopped");
-            };
-            let relevant = paths.iter().any(|p| {
-                let name = p.file_name().map(|n| n.to_os_string());
-                name == spec_name
-                    || name.as_deref() == Some(std::ffi::OsStr::new(lambda_sync::CONFIG_FILE_NAME))
-            });
-            if relevant {
-                break;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        while rx.try_recv().is_ok() {}
+    })
+    .await;
+    drop(watcher);
+    match end {
+        // With --exit-after, the exit code is that of the last push.
+        WatchEnd::Done(code) => Ok(code),
+        WatchEnd::WatcherStopped => bail!("the file watcher stopped"),
     }
 }
 

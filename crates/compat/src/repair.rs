@@ -164,7 +164,8 @@ pub struct LeftOut {
     pub method: String,
     /// The path key as the definition writes it.
     pub path: String,
-    /// The path API Gateway would have needed (taken by another operation).
+    /// The path API Gateway would have needed (taken by another operation), as pushed: literal
+    /// segments cleaned and variables renamed as in the pushed definition.
     pub repaired_path: String,
     /// Where the operation is now (under the wrapper of `paths`).
     pub pointer: String,
@@ -172,6 +173,11 @@ pub struct LeftOut {
     pub operation_id: Option<String>,
     /// Why it is left out, in words.
     pub reason: String,
+    /// Every variable of its path, in order, with where it is in `repaired_path`, when that
+    /// path names them differently (the operation reached through that path's method reads
+    /// each of its variables from there); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path_variables: Vec<PathVariable>,
 }
 
 /// The repairs recorded in a transformed document, as data (read by the integration crate so
@@ -412,6 +418,68 @@ fn on(opts: &CompatOptions, rule: &str) -> bool {
     opts.is_enabled(rule)
 }
 
+/// Why a repaired path collides with `other` (its new key is `new`), in words: each repair
+/// that made the two paths one, naming what changed (`indistinguishable-operation`).
+fn collision_cause(
+    info: &PathInfo<'_>,
+    vars: &[(String, String, Option<Vec<SegmentPart>>)],
+    new: &str,
+    other: &str,
+) -> String {
+    let mut steps = Vec::new();
+    if let Some(f) = info.fragment {
+        steps.push(format!(
+            "its `{f}` is dropped (API Gateway routes by method and resource path only; a path holds no `#fragment` or query string)"
+        ));
+    }
+    if info.trailing {
+        steps.push("its trailing `/` is dropped".to_string());
+    }
+    let around: Vec<String> = vars
+        .iter()
+        .filter(|(_, _, parts)| parts.is_some())
+        .map(|(name, c, _)| format!("`{name}` → `{{{c}}}`"))
+        .collect();
+    if !around.is_empty() {
+        steps.push(format!(
+            "the text around a variable is dropped, one variable per segment ({})",
+            around.join(", ")
+        ));
+    }
+    if !info.cleaned.is_empty() {
+        let list: Vec<String> = info
+            .cleaned
+            .iter()
+            .map(|seg| format!("`{seg}` → `{}`", clean_literal(seg)))
+            .collect();
+        steps.push(format!(
+            "its literal segments are cleaned of characters API Gateway refuses ({})",
+            list.join(", ")
+        ));
+    }
+    let renamed: Vec<String> = vars
+        .iter()
+        .filter(|(name, c, parts)| parts.is_none() && name != c)
+        .map(|(name, c, _)| format!("`{{{name}}}` → `{{{c}}}`"))
+        .collect();
+    if !renamed.is_empty() {
+        steps.push(format!(
+            "its path variables are renamed to those of the other paths at the same positions ({}; API Gateway allows one variable name per position)",
+            renamed.join(", ")
+        ));
+    }
+    let same = if new == other {
+        format!("the two paths are identical (`{new}`) once")
+    } else {
+        format!("the two paths are the same resource (`{new}`) once")
+    };
+    if steps.is_empty() {
+        format!("the two paths are the same resource (`{new}`)")
+    } else {
+        format!("{same} {}", steps.join(", and "))
+    }
+}
+
 /// Plans the repairs of a document's paths and parameter names.
 pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
     let mut plan = Plan::default();
@@ -644,10 +712,11 @@ pub(crate) fn plan(doc: &Document, opts: &CompatOptions) -> Plan {
                         rule: "indistinguishable-operation",
                         pointer: pointer::push(&p, m),
                         message: format!(
-                            "API Gateway cannot tell {} `{}` apart from {} `{other}` (a path holds no `#fragment` or query string, one variable per position, no text around a variable); compat leaves this operation out of what AWS sees and keeps it under `paths.{WRAPPER}`; the rest of the API is pushed",
+                            "API Gateway cannot tell {} `{}` apart from {} `{other}`: {}; compat leaves this operation out of what AWS sees and keeps it under `paths.{WRAPPER}`; the rest of the API is pushed",
                             m.to_ascii_uppercase(),
                             t.key,
                             m.to_ascii_uppercase(),
+                            collision_cause(info, &t.vars, &t.new, other),
                         ),
                         after: pointer::push(
                             &pointer::push(&pointer::push("/paths", WRAPPER), t.key),
@@ -1211,6 +1280,20 @@ fn path_variables_of(orig: &str, key: &str) -> Vec<PathVariable> {
     out
 }
 
+/// `/a/{x}/b` → `/a/{}/b`: the resource API Gateway sees, whatever the variables' names.
+fn resource_shape(path: &str) -> String {
+    path.split('/')
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                "{}"
+            } else {
+                s
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Reads the repairs recorded in a (transformed) document: renamed and split path variables,
 /// parameters left out for their names, operations left out.
 ///
@@ -1245,6 +1328,12 @@ pub fn repairs(doc: &Document) -> Repairs {
                 .filter_map(|(m, from)| Some((from.as_str()?, m.as_str())))
         })
         .collect();
+    // Active keys by the resource API Gateway sees (variables unnamed).
+    let active_by_shape: HashMap<String, &str> = paths
+        .keys()
+        .filter(|k| !k.starts_with("x-"))
+        .map(|k| (resource_shape(k), k.as_str()))
+        .collect();
     for (key, item) in paths {
         if key == WRAPPER {
             if let Value::Object(w) = item {
@@ -1271,6 +1360,20 @@ pub fn repairs(doc: &Document) -> Repairs {
                         })
                         .collect::<Vec<_>>()
                         .join("/");
+                    // The path as pushed: the active key API Gateway sees as the same resource
+                    // (its variables renamed as compat renamed them), else the cleaned one.
+                    let base = active_by_shape
+                        .get(&resource_shape(&base))
+                        .map_or(base, |k| k.to_string());
+                    let path_variables: Vec<PathVariable> = path_variables_of(orig, &base);
+                    let path_variables = if path_variables
+                        .iter()
+                        .all(|v| v.segment.is_rename() && v.segment.variable == v.name)
+                    {
+                        Vec::new()
+                    } else {
+                        path_variables
+                    };
                     for m in item.keys().filter(|k| METHODS.contains(&k.as_str())) {
                         if merged.contains(&(orig.as_str(), m.as_str())) {
                             continue;
@@ -1288,6 +1391,7 @@ pub fn repairs(doc: &Document) -> Repairs {
                             method,
                             path: orig.clone(),
                             repaired_path: base.to_string(),
+                            path_variables: path_variables.clone(),
                             pointer: pointer::push(
                                 &pointer::push(&pointer::push("/paths", WRAPPER), orig),
                                 m,

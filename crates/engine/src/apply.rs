@@ -131,6 +131,8 @@ pub struct SyncReport {
     /// Operations compat left out because API Gateway cannot tell them apart from another one
     /// (method, path, `operationId`, reason; each is also a warning).
     pub left_out: Vec<lambda_sync_compat::LeftOut>,
+    /// Operations compat left out that a router reaches (see [`Plan::dispatched`](crate::Plan)).
+    pub dispatched: Vec<crate::Dispatched>,
     /// AWS calls made, by operation.
     pub calls: BTreeMap<String, usize>,
     /// Calls retried after throttling or a transient error.
@@ -355,6 +357,7 @@ impl<'a> Runner<'a> {
         report.api_name = plan.api_name.clone();
         report.warnings.extend(plan.warnings.iter().cloned());
         report.left_out = plan.left_out.clone();
+        report.dispatched = plan.dispatched.clone();
         if let Some(why) = &plan.skipped {
             report.skipped = Some(why.clone());
             return Ok(());

@@ -45,6 +45,7 @@
 
 mod apply;
 mod config;
+mod dispatched;
 mod error;
 mod export;
 #[doc(hidden)]
@@ -55,12 +56,14 @@ mod plan;
 mod prepare;
 mod recorder;
 mod state;
+pub mod watch;
 
 pub use apply::{ApplyOptions, Failure, Progress, SyncReport};
 pub use config::{
     CONFIG_FILE_NAME, Config, DeploymentMode, LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_ROLE, Quotas,
     Settings, Target, role_account, valid_region,
 };
+pub use dispatched::Dispatched;
 pub use error::{Error, Result};
 pub use export::{
     BodyPlacement, DEFAULT_EXPORT_STAGE, Export, ExportFile, ExportFileKind, ExportFormat,

@@ -239,8 +239,12 @@ pub struct Plan {
     /// Warnings about the plan (a function's permissions collapsed to one per API, ...).
     pub warnings: Vec<String>,
     /// Operations compat leaves out because API Gateway cannot tell them apart from another
-    /// one (method, path, `operationId`, reason; each is also a warning).
+    /// one and that nothing reaches (method, path, `operationId`, reason; each is also a
+    /// warning).
     pub left_out: Vec<lambda_sync_compat::LeftOut>,
+    /// Operations compat leaves out that a router reaches (method, path, `operationId`, the
+    /// method API Gateway calls, the function, the discriminators).
+    pub dispatched: Vec<crate::Dispatched>,
 }
 
 fn api_id_json<S: Serializer>(id: &ApiId, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -362,7 +366,7 @@ impl fmt::Display for Plan {
         if !self.left_out.is_empty() {
             writeln!(
                 f,
-                "left out ({} operation(s) API Gateway cannot tell apart from another):",
+                "left out ({} operation(s) API Gateway cannot tell apart from another, reached by nothing):",
                 self.left_out.len()
             )?;
             for l in &self.left_out {
@@ -370,6 +374,16 @@ impl fmt::Display for Plan {
                     Some(id) => writeln!(f, "  {} {} ({id})", l.method, l.path)?,
                     None => writeln!(f, "  {} {}", l.method, l.path)?,
                 }
+            }
+        }
+        if !self.dispatched.is_empty() {
+            writeln!(
+                f,
+                "dispatched ({} operation(s) API Gateway cannot tell apart from another, reached through a router):",
+                self.dispatched.len()
+            )?;
+            for d in &self.dispatched {
+                writeln!(f, "  {}", d.summary())?;
             }
         }
         for w in &self.warnings {
@@ -487,6 +501,7 @@ pub fn plan(
         }),
         warnings: permissions.warnings,
         left_out: prepared.left_out.clone(),
+        dispatched: prepared.dispatched.clone(),
     })
 }
 

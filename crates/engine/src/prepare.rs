@@ -105,7 +105,11 @@ pub struct Prepared {
     pub api_id_in_document: Option<String>,
     /// Operations compat left out because API Gateway cannot tell them apart from another one
     /// (each is also a warning in `diagnostics`).
+    /// Those that a router still reaches are in `dispatched` instead.
     pub left_out: Vec<lambda_sync_compat::LeftOut>,
+    /// Operations compat left out that a router reaches (through another operation's method or
+    /// one added for them).
+    pub dispatched: Vec<crate::Dispatched>,
     /// Pointers of the methods added to `document` for operations compat left out (their
     /// function dispatches on the discriminating parameters); not written back.
     pub dispatch_methods: Vec<String>,
@@ -165,6 +169,7 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
     let options = bind_options(settings, None);
     let (bindings, bind_diags) = lambda_sync_integration::bind(&transformed.document, &options)?;
     diagnostics.extend(bind_diags);
+    let (left_out, dispatched) = crate::dispatched::split(left_out, &bindings);
     // The transformed document is ours: the integrations go into it in place, and the body
     // copies only what it keeps (no whole-document copies on the way).
     let mut document = transformed.document;
@@ -246,6 +251,7 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         diagnostics,
         api_id_in_document,
         left_out,
+        dispatched,
         dispatch_methods,
     })
 }

@@ -333,12 +333,25 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
             Some(e) => e.1.clone(),
             None => options.qualifier().map(str::to_string),
         };
+        // A left-out operation reached through a path that names its variables differently
+        // reads each from there.
+        let left_repairs = p
+            .left
+            .as_ref()
+            .filter(|lo| !lo.path_variables.is_empty())
+            .map(|lo| lambda_sync_compat::OperationRepairs {
+                original_path: Some(lo.path.clone()),
+                path_variables: lo.path_variables.clone(),
+                hidden_parameters: Vec::new(),
+            });
         let contract = contract(
             &p.op,
             &p.operation_id,
             &p.name,
             integration,
-            repairs.operation(&p.op.pointer),
+            left_repairs
+                .as_ref()
+                .or_else(|| repairs.operation(&p.op.pointer)),
             grouped,
             &mut diags,
         );

@@ -642,36 +642,126 @@ fn invoke_no_push_runs_the_account_as_it_is_with_policies_checked() {
     );
 }
 
-#[test]
-fn serve_answers_over_http_and_reloads() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::net::TcpStream;
-    use std::time::{Duration, Instant};
-    let t = TestCommand::new();
-    t.write("pets.yaml", PETS);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
-        .args(["serve", "pets.yaml", "--port", "0"])
-        .current_dir(t.dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
+/// A spawned `lambda-sync` whose output lines are collected as they come, so that a test waits
+/// on what the process says (not on the clock) and, past a generous deadline, fails with
+/// everything it said. Killed when dropped.
+struct Spawned {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+/// How long a process-level test waits for an event before failing.
+const EVENT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+impl Spawned {
+    fn new(t: &TestCommand, args: &[&str]) -> Spawned {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
+            .args(args)
+            .current_dir(t.dir.path())
+            .env_remove("AWS_REGION")
+            .env_remove("LAMBDA_SYNC_TODAY")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        for (stream, reader) in [
+            ("stdout", Box::new(stdout) as Box<dyn std::io::Read + Send>),
+            ("stderr", Box::new(stderr)),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(reader).lines() {
+                    let Ok(line) = line else { break };
+                    if tx.send(format!("{stream}: {line}")).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Spawned {
+            child,
+            lines,
+            seen: Vec::new(),
         }
     }
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut child = Kill(child);
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
+
+    /// Waits for an output line (`stdout: …` or `stderr: …`) that `matches`; fails, with every
+    /// line seen, when none comes before the deadline or the process ends first.
+    #[track_caller]
+    fn wait_for(&mut self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + EVENT_DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if matches(&line) {
+                        return line;
+                    }
+                }
+                Err(e) => panic!(
+                    "waiting for {what}: {}; the process said:\n{}",
+                    match e {
+                        std::sync::mpsc::RecvTimeoutError::Timeout =>
+                            format!("nothing within {EVENT_DEADLINE:?}"),
+                        std::sync::mpsc::RecvTimeoutError::Disconnected =>
+                            format!("the process ended ({:?})", self.child.wait()),
+                    },
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Waits for the process to exit (with the deadline); its status and every line it said.
+    #[track_caller]
+    fn wait_exit(mut self) -> (std::process::ExitStatus, String) {
+        let deadline = std::time::Instant::now() + EVENT_DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = self.child.wait().expect("wait");
+                    return (status, self.seen.join("\n"));
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!(
+                    "the process did not exit within {EVENT_DEADLINE:?}; it said:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// End to end: `serve` answers over HTTP, and after a save it pushes and reloads (the timing
+/// itself is tested on tokio's paused clock in the engine's `watch` tests). Every wait is on an
+/// event the process reports.
+#[test]
+fn serve_answers_over_http_and_reloads() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let t = TestCommand::new();
+    t.write("pets.yaml", PETS);
+    let mut server = Spawned::new(&t, &["serve", "pets.yaml", "--port", "0"]);
+    let line = server.wait_for("the address served", |l| l.contains("on http://"));
     let addr = line.trim().rsplit("http://").next().unwrap().to_string();
     assert!(addr.starts_with("127.0.0.1:"), "{line}");
     let get = |path: &str| -> String {
         let mut s = TcpStream::connect(&addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.set_read_timeout(Some(EVENT_DEADLINE)).unwrap();
         write!(
             s,
             "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -684,59 +774,40 @@ fn serve_answers_over_http_and_reloads() {
     let r = get("/pets/42");
     assert!(r.starts_with("HTTP/1.1 200"), "{r}");
     assert!(r.contains("created by lambda-sync"), "{r}");
-    assert!(get("/cats").starts_with("HTTP/1.1 403"));
-    // Add an operation: the server pushes and reloads it.
+    let r = get("/owners");
+    assert!(r.starts_with("HTTP/1.1 403"), "not there yet: {r}");
+    // Add an operation: the server pushes and reloads it, and says so.
     let more = format!(
         "{PETS}  /owners:\n    get:\n      operationId: listOwners\n      responses:\n        \"200\":\n          description: ok\n"
     );
     t.write("pets.yaml", &more);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if get("/owners").starts_with("HTTP/1.1 200") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the new operation was not served within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let _ = child.0.kill();
+    server.wait_for("the reload", |l| {
+        l.contains("[serve] pets.yaml changed: pushed and reloaded")
+    });
+    let r = get("/owners");
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
 }
 
+/// End to end: `watch` pushes, and pushes again after a save. The save is made once the first
+/// push is reported done (the watcher is set up before it starts).
 #[test]
 fn watch_pushes_again_on_save() {
-    use std::time::{Duration, Instant};
     let t = TestCommand::new();
     t.write("pets.yaml", PETS);
-    let child = Command::new(env!("CARGO_BIN_EXE_lambda-sync"))
-        .args(["watch", "pets.yaml", "--exit-after", "2"])
-        .current_dir(t.dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait for the first push, then save a change.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !t.path(".lambda-sync/state.json").exists() {
-        assert!(Instant::now() < deadline, "no first push");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    let mut watch = Spawned::new(&t, &["watch", "pets.yaml", "--exit-after", "2"]);
+    watch.wait_for("the first push", |l| l == "stderr: [watch] push done");
+    assert!(t.account()["functions"].get("listOwners").is_none());
     let more = format!(
         "{PETS}  /owners:\n    get:\n      operationId: listOwners\n      responses:\n        \"200\":\n          description: ok\n"
     );
     t.write("pets.yaml", &more);
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    watch.wait_for("the second push", |l| l == "stderr: [watch] push done");
+    let (status, said) = watch.wait_exit();
+    assert!(status.success(), "{said}");
     let account = t.account();
     assert!(
         account["functions"].get("listOwners").is_some(),
-        "the save was pushed"
+        "the save was pushed: {said}"
     );
 }
 
@@ -1342,17 +1413,25 @@ paths:
       responses: {"200": {description: ok}}
 "#;
 
+/// `left_out` lists only the operations nothing reaches; those a router reaches are listed as
+/// `dispatched`, in JSON and in text, by `plan` and by `push`.
 #[test]
-fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
+fn push_and_plan_report_dispatched_and_left_out_operations() {
+    // GetBucketAcl is reached through ListObjects' method; with an HTTP integration of its own,
+    // GetBucketPolicy cannot be (it stays out of what AWS sees).
+    let spec = format!(
+        "{S3_STYLE}  /{{Bucket}}#policy:\n    get:\n      operationId: GetBucketPolicy\n      parameters: [{{name: Bucket, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{\"200\": {{description: ok}}}}\n      x-amazon-apigateway-integration: {{type: http, httpMethod: GET, uri: \"https://example.com/policy\"}}\n"
+    );
     let t = TestCommand::new();
-    t.write("api.yaml", S3_STYLE);
+    t.write("api.yaml", &spec);
     let planned = t.json(&["plan", "api.yaml", "--format", "json"]);
+    let plan_text = t.run_ok(&["plan", "api.yaml"]);
     let pushed = t.json(&["push", "api.yaml", "--format", "json"]);
     assert_eq!(pushed["ok"], true, "{pushed}");
-    for listed in [&planned["left_out"], &pushed["left_out"]] {
-        let got: Vec<(&str, &str, &str)> = listed
+    for report in [&planned, &planned["plan"], &pushed] {
+        let left: Vec<(&str, &str, &str)> = report["left_out"]
             .as_array()
-            .unwrap_or_else(|| panic!("no left_out list: {listed}"))
+            .unwrap_or_else(|| panic!("no left_out list: {report}"))
             .iter()
             .map(|l| {
                 (
@@ -1362,11 +1441,47 @@ fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
                 )
             })
             .collect();
-        assert_eq!(got, [("GET", "/{Bucket}#acl", "GetBucketAcl")]);
-        let reason = listed[0]["reason"].as_str().unwrap_or_default();
+        assert_eq!(
+            left,
+            [("GET", "/{Bucket}#policy", "GetBucketPolicy")],
+            "{report}"
+        );
+        let reason = report["left_out"][0]["reason"].as_str().unwrap_or_default();
         assert!(reason.contains("GET `/{Bucket}`"), "{reason}");
+        assert_eq!(
+            report["dispatched"],
+            serde_json::json!([{
+                "method": "GET",
+                "path": "/{Bucket}#acl",
+                "operation_id": "GetBucketAcl",
+                "via_path": "/{Bucket}",
+                "via_operation": "ListObjects",
+                "function": "ListObjects",
+                "discriminators": [],
+            }]),
+            "{report}"
+        );
     }
-    // PUT was free on /{Bucket}: it moved there and answers with the definition's names.
+    assert!(
+        plan_text.contains("left out (1 operation(s)")
+            && plan_text.contains("  GET /{Bucket}#policy (GetBucketPolicy)\n")
+            && plan_text.contains("dispatched (1 operation(s)")
+            && plan_text.contains(
+                "  GET /{Bucket}#acl (GetBucketAcl) via GET /{Bucket} (ListObjects) -> function ListObjects, with no discriminating parameter\n"
+            ),
+        "{plan_text}"
+    );
+    // The text of a push says the same.
+    let again = t.run_ok(&["push", "api.yaml"]);
+    assert!(
+        again.contains("left out: 1 operation(s)")
+            && again.contains("  GET /{Bucket}#policy (GetBucketPolicy)\n")
+            && again.contains("dispatched: 1 operation(s)")
+            && again.contains("  GET /{Bucket}#acl (GetBucketAcl) via GET /{Bucket} (ListObjects)"),
+        "{again}"
+    );
+    // PUT was free on /{Bucket}: it moved there and answers with the definition's names; the
+    // dispatched GET answers through ListObjects' function.
     echo_handlers(&t.path(".lambda-sync/functions"));
     let answer = t.json(&[
         "invoke", "api.yaml", "put", "/photos", "--data", "{}", "--format", "json",
@@ -1374,6 +1489,9 @@ fn push_and_plan_json_list_each_operation_left_out_and_the_rest_answers() {
     assert_eq!(answer["status"], 200, "{answer}");
     let event: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
     assert!(carries(&event, "Bucket", "photos"), "{event}");
+    let answer = t.json(&["invoke", "api.yaml", "get", "/photos", "--format", "json"]);
+    assert_eq!(answer["status"], 200, "{answer}");
+    assert_eq!(answer["function"], "ListObjects", "{answer}");
 }
 
 #[path = "../../../../tests/support/env.rs"]
@@ -1400,4 +1518,181 @@ fn echo_handlers(folder: &std::path::Path) {
             std::fs::write(&file, code).unwrap();
         }
     }
+}
+
+/// `--granularity` on every command that takes a definition overrides `lambda-sync.toml`
+/// (here `tag`): the functions each command names, per granularity.
+#[test]
+fn granularity_flag_overrides_the_config_file() {
+    const SHOP: &str = r#"openapi: 3.0.3
+info: {title: Shop, version: "1"}
+paths:
+  /pets:
+    get: {operationId: listPets, tags: [pets], responses: {"200": {description: ok}}}
+    post: {operationId: createPet, tags: [pets], responses: {"200": {description: ok}}}
+  /orders:
+    get: {operationId: listOrders, tags: [orders], responses: {"200": {description: ok}}}
+"#;
+    let by_granularity: [(Option<&str>, &[&str]); 4] = [
+        (None, &["orders", "pets"]),
+        (Some("operation"), &["createPet", "listOrders", "listPets"]),
+        (Some("tag"), &["orders", "pets"]),
+        (Some("api"), &["Shop"]),
+    ];
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    let folders = |dir: &Path| -> Vec<String> {
+        sorted(
+            std::fs::read_dir(dir)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .map(|e| e.unwrap())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect(),
+        )
+    };
+    for (flag, expected) in by_granularity {
+        let t = TestCommand::new();
+        t.write("api.yaml", SHOP);
+        t.write("lambda-sync.toml", "granularity = \"tag\"\n");
+        let with = |args: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            if let Some(g) = flag {
+                v.extend(["--granularity".to_string(), g.to_string()]);
+            }
+            v
+        };
+        let run = |args: &[&str]| -> String {
+            let args = with(args);
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            t.run_ok(&refs)
+        };
+        let what = format!("--granularity {flag:?}");
+        // plan and push
+        let plan: Value = serde_json::from_str(&run(&["plan", "api.yaml", "--format", "json"]))
+            .expect("plan JSON");
+        let planned = sorted(
+            plan["functions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["name"].as_str().unwrap().to_string())
+                .collect(),
+        );
+        assert_eq!(planned, expected, "plan, {what}");
+        let pushed: Value = serde_json::from_str(&run(&["push", "api.yaml", "--format", "json"]))
+            .expect("push JSON");
+        let created = sorted(
+            pushed["functions_created"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap().to_string())
+                .collect(),
+        );
+        assert_eq!(created, expected, "push, {what}");
+        // render: the functions the integrations call
+        run(&["render", "api.yaml", "-o", "body.json"]);
+        let body: Value =
+            serde_json::from_str(&std::fs::read_to_string(t.path("body.json")).unwrap()).unwrap();
+        let mut called = Vec::new();
+        for item in body["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                if let Some(uri) = op["x-amazon-apigateway-integration"]["uri"].as_str() {
+                    let name = uri.rsplit(":function:").next().unwrap();
+                    called.push(name.trim_end_matches("/invocations").to_string());
+                }
+            }
+        }
+        assert_eq!(sorted(called), expected, "render, {what}");
+        // export: one code folder per function
+        run(&[
+            "export",
+            "api.yaml",
+            "--format",
+            "sam",
+            "-o",
+            "out/template.yaml",
+        ]);
+        assert_eq!(
+            folders(&t.path("out/lambda-sync-code")),
+            expected,
+            "export, {what}"
+        );
+        // stubs do not read the configuration file: without the flag, one per operation.
+        run(&["stubs", "api.yaml", "--out-dir", "stubs"]);
+        let stubs_expected: &[&str] = match flag {
+            None => &["createPet", "listOrders", "listPets"],
+            Some(_) => expected,
+        };
+        assert_eq!(folders(&t.path("stubs")), stubs_expected, "stubs, {what}");
+    }
+    // Anything else is a usage error that names the choices.
+    let t = TestCommand::new();
+    t.write("api.yaml", SHOP);
+    let out = t.run(&["plan", "api.yaml", "--granularity", "service"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("operation, tag, api"), "{err}");
+}
+
+/// A dispatched operation whose path names its variables differently from the method that
+/// reaches it (`{Object}` where API Gateway has `{Key}`) still receives them by its own names:
+/// `aws` events carry `Object`, and the `aws_proxy` router reads it from `Key`.
+#[test]
+fn a_dispatched_operation_reads_its_renamed_path_variables() {
+    const OBJECTS: &str = r#"openapi: 3.0.3
+info: {title: objs, version: "1"}
+paths:
+  /{Bucket}/{Key}:
+    get:
+      operationId: GetObject
+      parameters:
+        - {name: Bucket, in: path, required: true, schema: {type: string}}
+        - {name: Key, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /{Bucket}/{Object}#uploads:
+    get:
+      operationId: ListParts
+      parameters:
+        - {name: Bucket, in: path, required: true, schema: {type: string}}
+        - {name: Object, in: path, required: true, schema: {type: string}}
+        - {name: uploads, in: query, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+"#;
+    let t = TestCommand::new();
+    t.write("api.yaml", OBJECTS);
+    let pushed = t.json(&["push", "api.yaml", "--format", "json"]);
+    assert_eq!(
+        pushed["dispatched"][0]["via_path"], "/{Bucket}/{Key}",
+        "{pushed}"
+    );
+    assert_eq!(pushed["left_out"], serde_json::json!([]), "{pushed}");
+    echo_handlers(&t.path(".lambda-sync/functions"));
+    let answer = t.json(&[
+        "invoke",
+        "api.yaml",
+        "get",
+        "/photos/cat.jpg?uploads=1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(answer["status"], 200, "{answer}");
+    let event: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+    assert!(carries(&event, "Object", "cat.jpg"), "{event}");
+    assert!(carries(&event, "Bucket", "photos"), "{event}");
+    // aws_proxy: API Gateway knows `{Key}` only; the router pushed reads ListParts' `Object`
+    // from it.
+    let t = TestCommand::new();
+    t.write("api.yaml", OBJECTS);
+    t.run_ok(&["push", "api.yaml", "--integration", "aws_proxy"]);
+    let folder = t.path(".lambda-sync/functions/us-east-1/123456789012/GetObject");
+    let code = std::fs::read_to_string(folder.join("index.mjs")).unwrap();
+    assert!(
+        code.contains("const object = (event.pathParameters || {}).Key;"),
+        "{code}"
+    );
 }

@@ -184,3 +184,67 @@ fn a_colliding_path_moves_method_by_method() {
     assert_eq!(hidden, ["x-amz-meta-[name]"]);
     assert_eq!(restore(&out.document).value(), doc.value());
 }
+
+/// The `indistinguishable-operation` warning names what made the two paths one (a dropped
+/// `#fragment`, literal-segment cleaning, variable renames), and the left-out record's
+/// `repaired_path` is the path as pushed (variables renamed too).
+#[test]
+fn a_left_out_operation_says_why_and_where_it_would_have_gone() {
+    // (paths, the left-out path, words of the warning, its repaired_path)
+    let cases = [
+        (
+            "  /{Bucket}:\n    get: {operationId: a, responses: {'200': {description: ok}}}\n  /{Bucket}#acl:\n    get: {operationId: b, responses: {'200': {description: ok}}}\n",
+            "/{Bucket}#acl",
+            "the two paths are identical (`/{Bucket}`) once its `#acl` is dropped",
+            "/{Bucket}",
+        ),
+        (
+            "  /items/count:\n    get: {operationId: a, responses: {'200': {description: ok}}}\n  /items/$count:\n    get: {operationId: b, responses: {'200': {description: ok}}}\n",
+            "/items/$count",
+            "once its literal segments are cleaned of characters API Gateway refuses (`$count` → `count`)",
+            "/items/count",
+        ),
+        (
+            "  /items/{id}:\n    get: {operationId: a, responses: {'200': {description: ok}}}\n  /items/{itemId}:\n    get: {operationId: b, responses: {'200': {description: ok}}}\n",
+            "/items/{itemId}",
+            "once its path variables are renamed to those of the other paths at the same positions (`{itemId}` → `{id}`",
+            "/items/{id}",
+        ),
+        (
+            "  /{Bucket}/{Key}:\n    get: {operationId: a, responses: {'200': {description: ok}}}\n  /{Bucket}/{Object}#uploads:\n    get: {operationId: b, responses: {'200': {description: ok}}}\n",
+            "/{Bucket}/{Object}#uploads",
+            "the two paths are identical (`/{Bucket}/{Key}`) once its `#uploads` is dropped (API Gateway routes by method and resource path only; a path holds no `#fragment` or query string), and its path variables are renamed to those of the other paths at the same positions (`{Object}` → `{Key}`;",
+            "/{Bucket}/{Key}",
+        ),
+    ];
+    for (paths, left, words, repaired) in cases {
+        let doc = yaml(&format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}"
+        ));
+        let out = transform(&doc, &CompatOptions::default());
+        let warning = out
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "indistinguishable-operation")
+            .unwrap_or_else(|| panic!("{left}: no warning in {:?}", out.diagnostics));
+        assert!(
+            warning.message.starts_with(&format!(
+                "API Gateway cannot tell GET `{left}` apart from GET `"
+            )),
+            "{}",
+            warning.message
+        );
+        assert!(
+            warning.message.contains(words),
+            "{left}: {}",
+            warning.message
+        );
+        let r = lambda_sync_compat::repairs(&out.document);
+        let got: Vec<(&str, &str)> = r
+            .left_out
+            .iter()
+            .map(|l| (l.path.as_str(), l.repaired_path.as_str()))
+            .collect();
+        assert_eq!(got, [(left, repaired)], "{paths}");
+    }
+}

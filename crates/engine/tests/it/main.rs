@@ -2,6 +2,7 @@
 
 mod granularity;
 mod plan;
+mod watch;
 
 use lambda_sync::aws::{ApiGateway, Error as AwsError, FakeAws, Lambda, PutMode};
 use lambda_sync::{ApplyOptions, Config, DeploymentMode, Engine, Settings, SyncReport, Target};
