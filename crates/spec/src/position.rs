@@ -176,13 +176,16 @@ fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
                         *key_node = None;
                         if node.is_some() {
                             let raw = src.get(start..(end + 1).min(b.len())).unwrap_or("");
-                            let key: String = if raw.len() >= 2
+                            // Borrowed from the text unless it has escapes to decode.
+                            let key: std::borrow::Cow<'_, str> = if raw.len() >= 2
                                 && raw.ends_with('"')
                                 && !raw[1..raw.len() - 1].contains('\\')
                             {
-                                raw[1..raw.len() - 1].to_string()
+                                std::borrow::Cow::Borrowed(&raw[1..raw.len() - 1])
                             } else {
-                                serde_json::from_str(raw).unwrap_or_default()
+                                std::borrow::Cow::Owned(
+                                    serde_json::from_str(raw).unwrap_or_default(),
+                                )
                             };
                             *key_node = trie.child(*node, &key);
                             let n = *key_node;
@@ -194,18 +197,22 @@ fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
                     }
                 }
             }
-            b'{' => {
+            b'{' | b'[' => {
                 let node = value_start(&mut stack, &mut cur, i, found);
-                stack.push(JFrame::Obj {
-                    node,
-                    key_node: None,
-                    expect_key: true,
+                // Nothing wanted inside: pass over it without following keys or indices.
+                if node.is_none_or(|n| trie.nodes[n].children.is_empty()) {
+                    i = skip_container(b, i, &mut cur);
+                    continue;
+                }
+                stack.push(if b[i] == b'{' {
+                    JFrame::Obj {
+                        node,
+                        key_node: None,
+                        expect_key: true,
+                    }
+                } else {
+                    JFrame::Arr { node, idx: 0 }
                 });
-                i += 1;
-            }
-            b'[' => {
-                let node = value_start(&mut stack, &mut cur, i, found);
-                stack.push(JFrame::Arr { node, idx: 0 });
                 i += 1;
             }
             b'}' | b']' => {
@@ -237,6 +244,33 @@ fn locate_json(src: &str, trie: &Trie, found: &mut HashMap<String, (usize, usize
             }
         }
     }
+}
+
+/// Passes over the object or array that starts at `b[i]` (`{` or `[`), counting its lines;
+/// returns the index just after its end (or the end of the text).
+fn skip_container(b: &[u8], mut i: usize, cur: &mut Cursor<'_>) -> usize {
+    let mut depth = 0usize;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            b'\n' => cur.newline(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    i
 }
 
 enum YFrame {
@@ -362,6 +396,17 @@ mod tests {
         assert_eq!(got["/d"], (3, 3));
         assert_eq!(got[""], (1, 1));
         assert!(!got.contains_key("/zz"));
+    }
+
+    #[test]
+    fn json_positions_after_skipped_containers() {
+        // Sub-trees that hold nothing wanted are passed over; their lines still count, and
+        // brackets or escaped quotes inside their strings do not end them.
+        let src = "{\n  \"skip\": {\n    \"s\": \"a } ] \\\" {\",\n    \"t\": [1,\n 2]\n  },\n  \"arr\": [[0,\n 1], {\"k\": 1}],\n  \"w\": 1\n}";
+        let got = locate(src, Format::Json, &["/w", "/arr/1/k", "/arr/0"]);
+        assert_eq!(got["/arr/0"], (7, 11));
+        assert_eq!(got["/arr/1/k"], (8, 7));
+        assert_eq!(got["/w"], (9, 3));
     }
 
     #[test]

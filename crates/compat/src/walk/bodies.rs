@@ -1,0 +1,48 @@
+//! Bodies: request bodies, media types (under `content`) and their encodings.
+
+use super::{Children, Ctx, Walker, child};
+use lambda_sync_spec::pointer;
+use serde_json::{Map, Value};
+
+impl<'a> Walker<'a> {
+    pub(super) fn request_body(
+        &mut self,
+        map: &'a Map<String, Value>,
+        at: &str,
+        out: &mut Children<'a>,
+    ) {
+        if let Some(v) = map.get("content") {
+            child(out, v, at, "content", Ctx::Content);
+        }
+    }
+
+    pub(super) fn media_type(
+        &mut self,
+        map: &'a Map<String, Value>,
+        at: &str,
+        out: &mut Children<'a>,
+    ) {
+        self.examples(map, at, "a media type");
+        for (k, v) in map {
+            match k.as_str() {
+                "schema" => self.schema_child(v, &pointer::push(at, k), out),
+                "encoding" => child(out, v, at, k, Ctx::Encodings),
+                _ => {}
+            }
+        }
+    }
+
+    /// A media type's `encoding`: each entry's `headers`.
+    pub(super) fn encodings(
+        &mut self,
+        map: &'a Map<String, Value>,
+        at: &str,
+        out: &mut Children<'a>,
+    ) {
+        for (k, v) in map {
+            if let Some(h) = v.get("headers") {
+                child(out, h, &pointer::push(at, k), "headers", Ctx::Headers);
+            }
+        }
+    }
+}
