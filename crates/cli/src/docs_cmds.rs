@@ -166,11 +166,16 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
         config.granularity = g;
     }
     let settings = config.resolve(Target::Local)?;
-    let mut prepared = match lambda_sync::prepare(&doc, &settings) {
+    let doc_format = doc.format();
+    // The document is given away (compat rewrites it in place): the refusal below reads the
+    // file again for line numbers.
+    let mut prepared = match lambda_sync::prepare_owned(doc, &settings) {
         Ok(p) => p,
         Err(lambda_sync::Error::Definition { diagnostics }) => {
             let mut diagnostics = diagnostics;
-            doc.locate(&mut diagnostics);
+            if let Ok(loaded) = lambda_sync_spec::load_path(&args.spec) {
+                loaded.document.locate(&mut diagnostics);
+            }
             print_diagnostics(&args.spec, &diagnostics, OutputFormat::Text);
             eprintln!(
                 "{}: {} error(s) that API Gateway would refuse; nothing was written",
@@ -183,9 +188,9 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
     };
     // Exactly the bytes a push sends (compact JSON); converted only when YAML is asked for.
     let format = if args.output == Path::new("-") {
-        doc.format()
+        doc_format
     } else {
-        Format::from_path(&args.output).unwrap_or(doc.format())
+        Format::from_path(&args.output).unwrap_or(doc_format)
     };
     let bytes = if format == Format::Json {
         std::mem::take(&mut prepared.body)
@@ -206,7 +211,7 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<u8> {
         bytes.len(),
         prepared.resources
     );
-    free_at_exit((doc, prepared, bytes));
+    free_at_exit((prepared, bytes));
     Ok(EXIT_OK)
 }
 

@@ -478,9 +478,11 @@ impl Account {
             for f in &prepared.functions {
                 let dir = root.join(&f.name);
                 if report.functions_created.contains(&f.name) && dir.exists() {
-                    lambda_sync_spec::write_atomic(&dir.join(&f.file_name), f.source.as_bytes())?;
+                    let source = f.code()?.source.as_bytes();
+                    lambda_sync_spec::write_atomic(&dir.join(&f.file_name), source)?;
                 } else if report.functions_created.contains(&f.name) {
-                    crate::unzip::write_folder(&dir, &[(&f.file_name, f.source.as_bytes())])
+                    let source = f.code()?.source.as_bytes();
+                    crate::unzip::write_folder(&dir, &[(&f.file_name, source)])
                         .with_context(|| format!("writing the code of function {}", f.name))?;
                 } else if report.functions_reused.contains(&f.name) && !dir.exists() {
                     use lambda_sync::aws::Lambda as _;

@@ -88,5 +88,5 @@ pub use repair::{
 pub use report::{ChangeAction, RepairChange, Transformed};
 pub use rules::{Rule, blocks_push, rule, rules, rules_markdown, validate_rule_ids};
 pub use slim::{largest_parts, resource_paths, slim};
-pub use transform::transform;
+pub use transform::{transform, transform_owned};
 pub use wrap::{WRAPPER, restore};

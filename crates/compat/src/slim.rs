@@ -10,7 +10,7 @@
 
 use lambda_sync_spec::pointer;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 const AWS_PREFIX: &str = "x-amazon-apigateway-";
 
@@ -96,6 +96,10 @@ pub fn slim(document: impl std::borrow::Borrow<Value>) -> Value {
     let Value::Object(root) = document.borrow() else {
         return document.borrow().clone();
     };
+    let v3 = root.contains_key("openapi");
+    // The maps of reusable entries are copied last, and only the entries something kept
+    // refers to: they stay empty in the copy until then.
+    let mut deferred: Vec<Container<'_>> = Vec::new();
     let mut out = Map::new();
     for (key, value) in root {
         let kept = match key.as_str() {
@@ -104,11 +108,11 @@ pub fn slim(document: impl std::borrow::Borrow<Value>) -> Value {
             "info" => Some(slim_info(value)),
             "servers" => Some(slim_servers(value)),
             "paths" => Some(slim_paths(value)),
-            "definitions" => Some(map_values(value, slim_schema)),
-            "parameters" => Some(map_values(value, slim_parameter)),
-            "responses" => Some(map_values(value, slim_response)),
+            "definitions" => Some(defer(&mut deferred, !v3, key, value, slim_schema)),
+            "parameters" => Some(defer(&mut deferred, !v3, key, value, slim_parameter)),
+            "responses" => Some(defer(&mut deferred, !v3, key, value, slim_response)),
             "securityDefinitions" => Some(map_values(value, slim_security_scheme)),
-            "components" => Some(slim_components(value)),
+            "components" => Some(slim_components(value, v3, &mut deferred)),
             k if is_aws(k) => Some(value.clone()),
             _ => None,
         };
@@ -117,8 +121,42 @@ pub fn slim(document: impl std::borrow::Borrow<Value>) -> Value {
         }
     }
     let mut out = Value::Object(out);
-    prune_unreferenced(&mut out);
+    prune_unreferenced(&mut out, v3, deferred);
     out
+}
+
+/// A map of reusable entries (`definitions`, `components/schemas`, ...) of the document,
+/// copied only in part: each entry is slimmed when something kept refers to it.
+struct Container<'a> {
+    kind: &'a str,
+    entries: &'a Map<String, Value>,
+    slim: fn(&Value) -> Value,
+    /// The entries reached so far, slimmed.
+    kept: std::collections::HashMap<&'a str, Value>,
+}
+
+/// The copy of a map of reusable entries: when `lazy` (it is one that [`prune_unreferenced`]
+/// prunes), an empty map, and the map is set aside in `deferred`; otherwise each entry
+/// slimmed.
+fn defer<'a>(
+    deferred: &mut Vec<Container<'a>>,
+    lazy: bool,
+    kind: &'a str,
+    value: &'a Value,
+    slim: fn(&Value) -> Value,
+) -> Value {
+    match value {
+        Value::Object(entries) if lazy => {
+            deferred.push(Container {
+                kind,
+                entries,
+                slim,
+                kept: std::collections::HashMap::new(),
+            });
+            Value::Object(Map::new())
+        }
+        other => map_values(other, slim),
+    }
 }
 
 /// Each value of a map whose keys are names (models, properties, headers, media types).
@@ -296,18 +334,24 @@ fn slim_security_scheme(value: &Value) -> Value {
     )
 }
 
-fn slim_components(value: &Value) -> Value {
-    filter_object(
-        value,
-        |k| CONTAINERS_V3.contains(&k) || k == "securitySchemes",
-        |k, v| match k {
-            "schemas" => map_values(v, slim_schema),
-            "parameters" | "headers" => map_values(v, slim_parameter),
-            "responses" => map_values(v, slim_response),
-            "requestBodies" => map_values(v, slim_request_body),
-            _ => map_values(v, slim_security_scheme),
-        },
-    )
+fn slim_components<'a>(value: &'a Value, v3: bool, deferred: &mut Vec<Container<'a>>) -> Value {
+    let Value::Object(m) = value else {
+        return value.clone();
+    };
+    let mut out = Map::new();
+    for (k, v) in m {
+        let kept = match k.as_str() {
+            k if is_aws(k) => v.clone(),
+            "schemas" => defer(deferred, v3, k, v, slim_schema),
+            "parameters" | "headers" => defer(deferred, v3, k, v, slim_parameter),
+            "responses" => defer(deferred, v3, k, v, slim_response),
+            "requestBodies" => defer(deferred, v3, k, v, slim_request_body),
+            "securitySchemes" => map_values(v, slim_security_scheme),
+            _ => continue,
+        };
+        out.insert(k.clone(), kept);
+    }
+    Value::Object(out)
 }
 
 /// A copy of a schema without its documentation keywords, nested schemas included (one pass
@@ -409,24 +453,12 @@ fn collect_refs(value: &Value, v3: bool, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Removes the reusable entries that nothing kept refers to, directly or through other
-/// entries.
-fn prune_unreferenced(doc: &mut Value) {
-    let v3 = doc.get("openapi").is_some();
+/// Fills the maps of reusable entries set aside in `deferred` with the entries that something
+/// kept refers to, directly or through other entries (each slimmed once; the others are never
+/// copied), and removes the maps left empty.
+fn prune_unreferenced(doc: &mut Value, v3: bool, mut deferred: Vec<Container<'_>>) {
     let kinds: &[&str] = if v3 { CONTAINERS_V3 } else { CONTAINERS_V2 };
-    // Take the containers out (an empty map stays in their place); what remains is the part
-    // that is always kept.
-    let mut taken: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for kind in kinds {
-        let slot = if v3 {
-            doc.get_mut("components").and_then(|c| c.get_mut(*kind))
-        } else {
-            doc.get_mut(*kind)
-        };
-        if let Some(Value::Object(m)) = slot {
-            taken.insert((*kind).to_string(), std::mem::take(m));
-        }
-    }
+    // What is in `doc` now (the containers are empty) is the part that is always kept.
     let mut queue = Vec::new();
     collect_refs(doc, v3, &mut queue);
     let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
@@ -434,16 +466,30 @@ fn prune_unreferenced(doc: &mut Value) {
         if reached.contains(&target) {
             continue;
         }
-        if let Some(entry) = taken.get(&target.0).and_then(|m| m.get(&target.1)) {
-            collect_refs(entry, v3, &mut queue);
+        if let Some(c) = deferred.iter_mut().find(|c| c.kind == target.0)
+            && let Some((name, entry)) = c.entries.get_key_value(&target.1)
+        {
+            let copy = (c.slim)(entry);
+            collect_refs(&copy, v3, &mut queue);
+            c.kept.insert(name.as_str(), copy);
         }
         reached.insert(target);
     }
-    for (kind, entries) in taken {
-        let kept: Map<String, Value> = entries
-            .into_iter()
-            .filter(|(name, _)| is_aws(name) || reached.contains(&(kind.clone(), name.clone())))
+    // In the order of the kinds' names, as the maps were always put back.
+    deferred.sort_by(|a, b| a.kind.cmp(b.kind));
+    let taken = deferred.into_iter().map(|mut c| {
+        let kept: Map<String, Value> = c
+            .entries
+            .iter()
+            .filter_map(|(name, entry)| match c.kept.remove(name.as_str()) {
+                Some(copy) => Some((name.clone(), copy)),
+                None if is_aws(name) => Some((name.clone(), (c.slim)(entry))),
+                None => None,
+            })
             .collect();
+        (c.kind.to_string(), kept)
+    });
+    for (kind, kept) in taken {
         let parent = if v3 {
             &mut doc["components"]
         } else {

@@ -673,13 +673,13 @@ pub fn export(prepared: &Prepared, settings: &Settings, options: &ExportOptions)
             code.push(ExportFile {
                 path: format!("{code_dir}/{}/{}", f.name, f.file_name),
                 kind: ExportFileKind::Code,
-                contents: f.source.clone().into_bytes(),
+                contents: f.code()?.source.clone().into_bytes(),
             });
         } else {
             code.push(ExportFile {
                 path: format!("{code_dir}/{}.zip", f.name),
                 kind: ExportFileKind::Code,
-                contents: f.zip.clone(),
+                contents: f.code()?.zip.clone(),
             });
         }
     }

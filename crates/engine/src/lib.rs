@@ -78,8 +78,8 @@ pub use plan::{
     Observed, Plan, RemovePermissionStep, api_statement_id, made_for_api, plan,
 };
 pub use prepare::{
-    API_ID_KEY, DesiredFunction, DesiredPermission, Prepared, bind_options, check_runtime,
-    function_stub, prepare, write_back_document,
+    API_ID_KEY, DesiredFunction, DesiredPermission, FunctionCode, Prepared, bind_options,
+    check_runtime, function_stub, prepare, prepare_owned, write_back_document,
 };
 pub use state::{LOCK_FILE, LockMode, PolicyCache, State, StateDir, definition_key};
 

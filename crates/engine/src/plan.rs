@@ -517,6 +517,8 @@ fn plan_functions(
             reuse.push(f.name.clone());
             continue;
         }
+        // Code is made only for the functions created (an existing one is never changed).
+        let code = f.code()?;
         create.push(CreateFunctionStep {
             name: f.name.clone(),
             operation: f.operation.clone(),
@@ -526,9 +528,9 @@ fn plan_functions(
             description: f.description.clone(),
             tags: BTreeMap::from([("managed-by".to_string(), "lambda-sync".to_string())]),
             file_name: f.file_name.clone(),
-            code_sha256: f.code_sha256.clone(),
-            code_size: f.zip.len(),
-            zip: Arc::new(f.zip.clone()),
+            code_sha256: code.code_sha256.clone(),
+            code_size: code.zip.len(),
+            zip: Arc::new(code.zip.clone()),
         });
     }
     Ok((create, reuse))

@@ -9,6 +9,11 @@ use lambda_sync_integration::{BindOptions, Binding, InvokePermission};
 use lambda_sync_spec::{Diagnostic, Document};
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::{Arc, LazyLock, OnceLock};
+
+/// The built-in stub templates, parsed once per process and only when some code is made.
+static TEMPLATES: LazyLock<lambda_sync_stubs::Templates> =
+    LazyLock::new(lambda_sync_stubs::Templates::builtin);
 
 /// The root key that names the REST API a definition is pushed to.
 pub const API_ID_KEY: &str = "x-aws-api-id";
@@ -28,19 +33,99 @@ pub struct DesiredFunction {
     pub description: String,
     /// The stub's file name inside the zip.
     pub file_name: String,
-    /// The stub's source.
-    #[serde(skip)]
-    pub source: String,
-    /// The deterministic zip package.
-    #[serde(skip)]
-    pub zip: Vec<u8>,
-    /// Base64 SHA-256 of the zip, as Lambda reports `CodeSha256`.
-    pub code_sha256: String,
+    /// The function's first code, made on first use ([`DesiredFunction::code`]): a push needs
+    /// only the code of the functions it creates, `render` none. Serialised as `code_sha256`.
+    #[serde(rename = "code_sha256", serialize_with = "serialize_code_sha256")]
+    code: LazyCode,
     /// Whether it serves a group of operations (its code is a router, and it gets one invoke
     /// permission for the whole API).
     pub grouped: bool,
     /// The operations it serves (`GET /pets`), in document order.
     pub operations: Vec<String>,
+}
+
+impl DesiredFunction {
+    /// The function's first code (its stub, the zip and the zip's digest), made on the first
+    /// call and kept (clones share it).
+    pub fn code(&self) -> Result<&FunctionCode> {
+        self.code.get()
+    }
+}
+
+/// The first code of a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionCode {
+    /// The stub's source.
+    pub source: String,
+    /// The deterministic zip package.
+    pub zip: Vec<u8>,
+    /// Base64 SHA-256 of the zip, as Lambda reports `CodeSha256`.
+    pub code_sha256: String,
+}
+
+/// What a function's code is made from, and the code once it is made.
+#[derive(Clone)]
+struct LazyCode(Arc<CodeInputs>);
+
+struct CodeInputs {
+    /// The bindings of the whole definition (shared by every function).
+    bindings: Arc<[Binding]>,
+    /// This function's, as indices into `bindings`, in document order.
+    members: Vec<usize>,
+    runtime: &'static lambda_sync_stubs::RuntimeInfo,
+    code: OnceLock<FunctionCode>,
+}
+
+impl LazyCode {
+    fn get(&self) -> Result<&FunctionCode> {
+        let inputs = &*self.0;
+        if let Some(code) = inputs.code.get() {
+            return Ok(code);
+        }
+        let list: Vec<&Binding> = inputs
+            .members
+            .iter()
+            .map(|&i| &inputs.bindings[i])
+            .collect();
+        let stub = function_stub(&list, inputs.runtime, &TEMPLATES)?;
+        let zip = lambda_sync_stubs::package(&stub)?;
+        let code_sha256 = lambda_sync_stubs::code_sha256(&zip);
+        Ok(inputs.code.get_or_init(|| FunctionCode {
+            source: stub.source,
+            zip,
+            code_sha256,
+        }))
+    }
+}
+
+impl std::fmt::Debug for LazyCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.code.get() {
+            Some(code) => f
+                .debug_struct("LazyCode")
+                .field("code_sha256", &code.code_sha256)
+                .finish(),
+            None => f.write_str("LazyCode(not made yet)"),
+        }
+    }
+}
+
+impl PartialEq for LazyCode {
+    fn eq(&self, other: &LazyCode) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            || match (self.get(), other.get()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            }
+    }
+}
+
+fn serialize_code_sha256<S: serde::Serializer>(
+    code: &LazyCode,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let code = code.get().map_err(serde::ser::Error::custom)?;
+    serializer.serialize_str(&code.code_sha256)
 }
 
 /// An invoke permission that must exist, for one operation, on whatever API the push targets.
@@ -139,7 +224,15 @@ pub fn bind_options(settings: &Settings, api_id: Option<&str>) -> BindOptions {
 }
 
 /// Computes what a push wants. Refuses a definition with errors that API Gateway would refuse.
+///
+/// A caller that does not need `doc` afterwards gives it to [`prepare_owned`], which saves a
+/// copy of the whole tree.
 pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
+    prepare_owned(doc.clone(), settings)
+}
+
+/// [`prepare`] of a document the caller gives away: compat rewrites it in place.
+pub fn prepare_owned(doc: Document, settings: &Settings) -> Result<Prepared> {
     lambda_sync_compat::validate_rule_ids(&settings.disable_rules).map_err(|e| Error::Config {
         key: "disable_rules".into(),
         message: e.to_string(),
@@ -147,7 +240,12 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
     let compat_options = CompatOptions::default()
         .with_disabled(settings.disable_rules.iter().cloned())
         .with_strict(settings.strict);
-    let transformed = lambda_sync_compat::transform(doc, &compat_options);
+    let api_id_in_document = doc
+        .value()
+        .get(API_ID_KEY)
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let transformed = lambda_sync_compat::transform_owned(doc, &compat_options);
     let errors: Vec<Diagnostic> = transformed
         .diagnostics
         .iter()
@@ -161,11 +259,6 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
     }
     let mut diagnostics = transformed.diagnostics;
     let left_out = transformed.repairs.left_out;
-    let api_id_in_document = doc
-        .value()
-        .get(API_ID_KEY)
-        .and_then(Value::as_str)
-        .map(str::to_string);
     let options = bind_options(settings, None);
     let (bindings, bind_diags) = lambda_sync_integration::bind(&transformed.document, &options)?;
     diagnostics.extend(bind_diags);
@@ -211,20 +304,7 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
         key: "runtime".into(),
         message: format!("unknown runtime `{}`", settings.runtime),
     })?;
-    let templates = lambda_sync_stubs::Templates::builtin();
-    let mut functions: Vec<DesiredFunction> = Vec::new();
     let mut permissions = Vec::new();
-    // Each function's operations, in document order of the function's first one.
-    let mut members: Vec<(&str, Vec<&Binding>)> = Vec::new();
-    for b in &bindings.bindings {
-        match members.iter_mut().find(|(n, _)| *n == b.function_name) {
-            Some((_, list)) => list.push(b),
-            None => members.push((&b.function_name, vec![b])),
-        }
-    }
-    for (_, list) in &members {
-        functions.push(desired_function(list, runtime, &templates)?);
-    }
     for b in bindings.bindings.iter().filter(|b| !b.via_method) {
         // The method API Gateway calls: the operation's own, or the one added for it.
         let method_path = b.dispatch_path.as_deref().unwrap_or(&b.path);
@@ -240,6 +320,7 @@ pub fn prepare(doc: &Document, settings: &Settings) -> Result<Prepared> {
             permission: b.permission.clone(),
         });
     }
+    let functions = desired_functions(bindings.bindings.into(), runtime);
     Ok(Prepared {
         api_name,
         document,
@@ -280,45 +361,63 @@ pub fn function_stub(
     }
 }
 
-/// The function behind `list` (one operation, or the group a router serves).
-fn desired_function(
-    list: &[&Binding],
+/// The functions behind `bindings`, one per function name, in document order of its first
+/// operation (one operation, or the group a router serves). Their code is made on first use.
+fn desired_functions(
+    bindings: Arc<[Binding]>,
     runtime: &'static lambda_sync_stubs::RuntimeInfo,
-    templates: &lambda_sync_stubs::Templates,
-) -> Result<DesiredFunction> {
-    let b = list[0];
-    let grouped = list.iter().any(|m| m.grouped);
-    let stub = function_stub(list, runtime, templates)?;
-    let zip = lambda_sync_stubs::package(&stub)?;
-    let code_sha256 = lambda_sync_stubs::code_sha256(&zip);
-    let operations: Vec<String> = list
-        .iter()
-        .map(|m| format!("{} {}", m.method.as_upper(), m.path))
-        .collect();
-    let operation = if operations.len() > 1 {
-        format!("{} operations ({}, ...)", operations.len(), operations[0])
-    } else {
-        operations[0].clone()
-    };
-    let mut description = if operations.len() > 1 {
-        format!("lambda-sync: router for {} operations", operations.len())
-    } else {
-        format!("lambda-sync: {operation}")
-    };
-    description.truncate(256);
-    Ok(DesiredFunction {
-        name: b.function_name.clone(),
-        operation,
-        runtime: stub.runtime.clone(),
-        handler: stub.handler.clone(),
-        description,
-        file_name: stub.file_name.clone(),
-        source: stub.source,
-        zip,
-        code_sha256,
-        grouped,
-        operations,
-    })
+) -> Vec<DesiredFunction> {
+    // Each function's operations, in document order of the function's first one.
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, b) in bindings.iter().enumerate() {
+        match index.get(b.function_name.as_str()) {
+            Some(&at) => members[at].push(i),
+            None => {
+                index.insert(&b.function_name, members.len());
+                members.push(vec![i]);
+            }
+        }
+    }
+    members
+        .into_iter()
+        .map(|members| {
+            let list: Vec<&Binding> = members.iter().map(|&i| &bindings[i]).collect();
+            let b = list[0];
+            let grouped = list.iter().any(|m| m.grouped);
+            let operations: Vec<String> = list
+                .iter()
+                .map(|m| format!("{} {}", m.method.as_upper(), m.path))
+                .collect();
+            let operation = if operations.len() > 1 {
+                format!("{} operations ({}, ...)", operations.len(), operations[0])
+            } else {
+                operations[0].clone()
+            };
+            let mut description = if operations.len() > 1 {
+                format!("lambda-sync: router for {} operations", operations.len())
+            } else {
+                format!("lambda-sync: {operation}")
+            };
+            description.truncate(256);
+            DesiredFunction {
+                name: b.function_name.clone(),
+                operation,
+                runtime: runtime.id.to_string(),
+                handler: runtime.handler.to_string(),
+                description,
+                file_name: runtime.handler_file.to_string(),
+                code: LazyCode(Arc::new(CodeInputs {
+                    bindings: Arc::clone(&bindings),
+                    members,
+                    runtime,
+                    code: OnceLock::new(),
+                })),
+                grouped,
+                operations,
+            }
+        })
+        .collect()
 }
 
 /// The definition to write back into the user's file (when `update_definition` is on): the

@@ -861,9 +861,19 @@ fn set_aside(doc: &Document, repairs: &lambda_sync_compat::Repairs) -> Option<Do
         .filter(|(k, _)| !k.starts_with("x-"))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let mut root = doc.value().clone();
-    root.as_object_mut()?
-        .insert("paths".into(), Value::Object(paths));
+    // Everything but `paths` is copied (models and the like resolve references); the path
+    // items AWS sees are not.
+    let root: serde_json::Map<String, Value> = doc
+        .value()
+        .as_object()?
+        .iter()
+        .map(|(k, v)| match k.as_str() {
+            "paths" => (k.clone(), Value::Null),
+            _ => (k.clone(), v.clone()),
+        })
+        .collect();
+    let mut root = Value::Object(root);
+    root["paths"] = Value::Object(paths);
     Document::from_value(root, doc.format()).ok()
 }
 

@@ -113,7 +113,7 @@ fn pet_store_cloudformation_snapshot() {
     for f in &prepared.functions {
         assert_eq!(
             file(&e, &format!("lambda-sync-code/{}.zip", f.name)),
-            f.zip.as_slice()
+            f.code().unwrap().zip.as_slice()
         );
     }
 }

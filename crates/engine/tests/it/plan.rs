@@ -351,7 +351,10 @@ fn the_plan_is_self_contained_json() {
     assert_eq!(json["api_id"], serde_json::Value::Null);
     let f = &json["create_functions"][0];
     assert_eq!(f["name"], "getPetById");
-    assert_eq!(f["code_sha256"], prepared.functions[0].code_sha256.as_str());
+    assert_eq!(
+        f["code_sha256"],
+        prepared.functions[0].code().unwrap().code_sha256.as_str()
+    );
     assert_eq!(f["role"], settings.execution_role.as_deref().unwrap());
     assert_eq!(
         json["add_permissions"][0]["source_arn"],
