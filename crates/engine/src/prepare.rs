@@ -438,3 +438,56 @@ pub fn write_back_document(prepared: &Prepared, api_id: Option<&str>) -> Documen
     }
     doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Observed, Target};
+
+    const TWO: &str = r#"
+openapi: 3.0.3
+info: {title: Two, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses: {"200": {description: ok}}
+  /b:
+    get:
+      operationId: getB
+      responses: {"200": {description: ok}}
+"#;
+
+    /// The names of the functions whose code has been made.
+    fn made(prepared: &Prepared) -> Vec<&str> {
+        prepared
+            .functions
+            .iter()
+            .filter(|f| f.code.0.code.get().is_some())
+            .map(|f| f.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn code_is_made_only_for_the_functions_a_plan_creates() {
+        let doc = lambda_sync_spec::load_str(TWO).unwrap().document;
+        let settings = Config::default().resolve(Target::Local).unwrap();
+        let prepared = prepare_owned(doc, &settings).unwrap();
+        assert_eq!(prepared.functions.len(), 2);
+        // What `render` does (prepare, then the body) makes no code at all.
+        assert!(made(&prepared).is_empty(), "{:?}", made(&prepared));
+
+        // `getA` exists: the plan creates only `getB`, and makes only its code.
+        let observed = Observed {
+            functions: ["getA".to_string()].into(),
+            ..Observed::default()
+        };
+        let plan = crate::plan(&prepared, &observed, &settings, None).unwrap();
+        assert_eq!(made(&prepared), ["getB"]);
+        // The digest the plan shows is the one of the code made (and that apply uploads).
+        let code = prepared.functions[1].code().unwrap();
+        let json = serde_json::to_string(&plan).unwrap();
+        assert!(json.contains(&code.code_sha256), "{json}");
+        assert!(!code.zip.is_empty());
+    }
+}
