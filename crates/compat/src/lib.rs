@@ -83,7 +83,7 @@ pub use lint::lint;
 pub use options::CompatOptions;
 pub use repair::{
     HiddenParameter, LeftOut, OperationRepairs, PathVariable, RepairedSegment, Repairs,
-    SegmentPart, repairs,
+    SegmentPart, repairs, resource_shape,
 };
 pub use report::{ChangeAction, RepairChange, Transformed};
 pub use rules::{Rule, blocks_push, rule, rules, rules_markdown, validate_rule_ids};

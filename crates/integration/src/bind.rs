@@ -950,7 +950,8 @@ struct Route {
     members: Vec<usize>,
 }
 
-/// `/a/{x}/b` → `/a/{}/b`: paths API Gateway cannot tell apart compare equal.
+/// `/a/{x}/b` → `/a/{}/b`: paths API Gateway cannot tell apart compare equal (a `#fragment`,
+/// a `?query` and a trailing `/` do not count).
 fn shape(path: &str) -> String {
     let base = path.split(['#', '?']).next().unwrap_or(path);
     let base = if base.len() > 1 {
@@ -958,16 +959,7 @@ fn shape(path: &str) -> String {
     } else {
         base
     };
-    base.split('/')
-        .map(|s| {
-            if s.starts_with('{') && s.ends_with('}') {
-                "{}"
-            } else {
-                s
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    lambda_sync_compat::resource_shape(base)
 }
 
 /// Joins each operation compat left out to the operation that has its method and path (its
