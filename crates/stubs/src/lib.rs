@@ -84,8 +84,6 @@ pub use runtime::{
     runtimes,
 };
 pub use templates::Templates;
-// Text helpers the view model uses; public for the property tests only.
-#[doc(hidden)]
 pub use text::{comment_line, comment_lines, string_literal};
 pub use view::{
     ErrorView, FieldView, PLACEHOLDER_MESSAGE, Route, RouteView, RouterView, View,
