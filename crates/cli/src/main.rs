@@ -151,7 +151,8 @@ fn parse() -> Result<Cli, ExitCode> {
 /// jemalloc instead of glibc's malloc: a large definition is millions of small maps and strings,
 /// and glibc's allocator was a third of `render`'s time on GitHub's description; jemalloc cut
 /// render's CPU time by about a quarter and its peak RSS by 8 % (issue 15;
-/// `scripts/bench-render.sh` measures it). mimalloc was faster still but used 14 % more memory.
+/// `scripts/bench-render.sh` measures it). mimalloc was about as fast but used 14 % more memory
+/// than glibc (24 % more than jemalloc).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
