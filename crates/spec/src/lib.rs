@@ -48,6 +48,7 @@ mod diagnostic;
 mod document;
 mod edit;
 mod error;
+mod fast_json;
 mod flow_depth;
 mod graph;
 mod load;
@@ -72,7 +73,7 @@ pub use parse::{MAX_DEPTH, parse};
 /// part of the supported surface.
 #[cfg(feature = "testing")]
 #[doc(hidden)]
-pub use parse::{decode, parse_json, parse_yaml};
+pub use parse::{decode, parse_json, parse_json_serde, parse_yaml};
 pub use refs::{RefSite, collect_refs};
 pub use views::{
     HttpMethod, NamedSchema, Operation, Parameter, ParameterLocation, RequestBody, Response,

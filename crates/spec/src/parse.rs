@@ -78,7 +78,18 @@ pub fn parse(text: &str) -> Result<(Value, Format)> {
 }
 
 /// Parses JSON (order-preserving). A key repeated within one object is an error.
+///
+/// A fast parser reads the documents it can ([`fast_json`](crate::fast_json)); for anything else,
+/// errors included, serde_json decides, so the value and the error are serde_json's.
 pub fn parse_json(text: &str) -> Result<Value> {
+    match crate::fast_json::parse(text) {
+        Some(v) => Ok(v),
+        None => parse_json_serde(text),
+    }
+}
+
+/// [`parse_json`] through serde_json only (the route the fast parser is checked against).
+pub fn parse_json_serde(text: &str) -> Result<Value> {
     serde_json::from_str::<Strict>(text).map(|s| s.0).map_err(|e| {
         let mut message = e.to_string();
         // serde_json appends " at line L column C"; the position is reported separately.
