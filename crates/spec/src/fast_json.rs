@@ -46,15 +46,21 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// Skips whitespace; the indentation of pretty-printed JSON eight spaces at a time.
     #[inline]
     fn skip_ws(&mut self) {
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-                self.pos += 1;
-            } else {
-                break;
+        let b = self.bytes;
+        let mut i = self.pos;
+        while let Some(&c) = b.get(i) {
+            match c {
+                b' ' | b'\n' | b'\r' | b'\t' => i += 1,
+                _ => break,
+            }
+            while b.get(i..i + 8) == Some(b"        ") {
+                i += 8;
             }
         }
+        self.pos = i;
     }
 
     #[inline]
