@@ -191,30 +191,33 @@ pub(crate) fn rewrite(
                         new,
                     ));
                 }
-                let mut kids: Vec<(&mut Value, usize, Mode)> = Vec::new();
+                // The children go on the stack in reverse, so they are visited in order
+                // (pushed in order, then that end of the stack turned around: no list of
+                // children per object).
+                let start = stack.len();
                 for (k, v) in map.iter_mut() {
                     if !matches!(v, Value::Object(_) | Value::Array(_)) {
                         continue;
                     }
                     if let Some(child) = child_mode(mode, k, v, true) {
                         arena.push((at, Tok::Key(k)));
-                        kids.push((v, arena.len() - 1, child));
+                        stack.push((v, arena.len() - 1, child));
                     }
                 }
-                stack.extend(kids.into_iter().rev());
+                stack[start..].reverse();
             }
             Value::Array(items) => {
                 if matches!(mode, Mode::RefOnly | Mode::Mapping) {
                     continue;
                 }
-                let mut kids = Vec::new();
+                let start = stack.len();
                 for (i, v) in items.iter_mut().enumerate() {
                     if matches!(v, Value::Object(_) | Value::Array(_)) {
                         arena.push((at, Tok::Index(i)));
-                        kids.push((v, arena.len() - 1, Mode::Normal));
+                        stack.push((v, arena.len() - 1, Mode::Normal));
                     }
                 }
-                stack.extend(kids.into_iter().rev());
+                stack[start..].reverse();
             }
             _ => {}
         }
