@@ -274,6 +274,25 @@ pub struct NamedSchema<'a> {
     pub value: &'a Value,
 }
 
+/// `{pointer}/{token}` for a token that needs no escaping (no `format!`: the views make one
+/// per parameter).
+fn join(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    out.push('/');
+    out.push_str(token);
+    out
+}
+
+/// `{pointer}/{i}`.
+fn index(pointer: &str, i: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    let _ = write!(out, "/{i}");
+    out
+}
+
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
@@ -466,12 +485,8 @@ impl Document {
             std::collections::HashMap::new();
         let mut body = None;
         let lists = [
-            (path_params, format!("{item_pointer}/parameters"), true),
-            (
-                op.get("parameters"),
-                format!("{op_pointer}/parameters"),
-                false,
-            ),
+            (path_params, join(item_pointer, "parameters"), true),
+            (op.get("parameters"), join(&op_pointer, "parameters"), false),
         ];
         for (list, list_pointer, from_path_item) in lists {
             let Some(items) = list.and_then(Value::as_array) else {
@@ -487,7 +502,7 @@ impl Document {
                 ) else {
                     continue;
                 };
-                let pointer = format!("{list_pointer}/{i}");
+                let pointer = index(&list_pointer, i);
                 if location == ParameterLocation::Body {
                     body = Some(RequestBody {
                         name: Some(name),
@@ -560,12 +575,12 @@ impl Document {
                 schema: media
                     .and_then(|m| m.get("schema"))
                     .map(|s| scope.deref(s).map_or(s, |(v, _)| v)),
-                pointer: format!("{op_pointer}/requestBody"),
+                pointer: join(&op_pointer, "requestBody"),
             });
         }
         let mut responses = Vec::new();
         if let Some(map) = op.get("responses").and_then(Value::as_object) {
-            let rp = format!("{op_pointer}/responses");
+            let rp = join(&op_pointer, "responses");
             for (code, raw) in map {
                 if code.starts_with("x-") {
                     continue;
