@@ -671,13 +671,13 @@ pub fn slim_to_vec(document: &Value) -> Vec<u8> {
             p => part_refs(value, *p, v3, &mut queue),
         }
     }
-    let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut reached: std::collections::HashSet<Target<'_>> = std::collections::HashSet::new();
     while let Some(target) = queue.pop() {
         if reached.contains(&target) {
             continue;
         }
         if let Some(c) = containers.iter_mut().find(|c| c.kind == target.0)
-            && let Some((name, entry)) = c.entries.get_key_value(&target.1)
+            && let Some((name, entry)) = c.entries.get_key_value(target.1.as_ref())
         {
             part_refs(entry, *c.elem, v3, &mut queue);
             c.reached.insert(name.as_str());
@@ -881,11 +881,50 @@ fn reusable<'a>(
 
 /// The references to reusable entries in what the slim body keeps of `value` (a part of
 /// `part`); [`Part::Container`]s hold none yet.
-fn part_refs(value: &Value, part: Part, v3: bool, out: &mut Vec<(String, String)>) {
+/// A reusable entry a `$ref` points to: `(kind, name)`, borrowed from the document.
+type Target<'a> = (&'static str, std::borrow::Cow<'a, str>);
+
+/// [`ref_target`], without copying: the kind is one of the containers' names, the name is
+/// borrowed unless it is escaped.
+fn ref_target_in(reference: &str, v3: bool) -> Option<Target<'_>> {
+    let rest = reference.strip_prefix('#')?.strip_prefix('/')?;
+    let mut tokens = rest.split('/');
+    // A token that is escaped is never one of these names: comparing it as written is
+    // comparing it unescaped.
+    if v3 && tokens.next()? != "components" {
+        return None;
+    }
+    let kind = tokens.next()?;
+    let name = tokens.next()?;
+    let kinds = if v3 { CONTAINERS_V3 } else { CONTAINERS_V2 };
+    let kind = kinds.iter().find(|k| **k == kind)?;
+    Some((kind, pointer::unescape(name)))
+}
+
+/// [`collect_refs`], without copying.
+fn collect_refs_in<'a>(value: &'a Value, v3: bool, out: &mut Vec<Target<'a>>) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref")
+                    && let Some(t) = ref_target_in(r, v3)
+                {
+                    out.push(t);
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a),
+            _ => {}
+        }
+    }
+}
+
+fn part_refs<'a>(value: &'a Value, part: Part, v3: bool, out: &mut Vec<Target<'a>>) {
     let mut stack = vec![(value, part)];
     while let Some((v, part)) = stack.pop() {
         match (part.of(v), v) {
-            (Part::Verbatim, v) => collect_refs(v, v3, out),
+            (Part::Verbatim, v) => collect_refs_in(v, v3, out),
             (Part::Container(_) | Part::Root | Part::Components, _) => {}
             (Part::Array(e), Value::Array(items)) => stack.extend(items.iter().map(|i| (i, *e))),
             (part, Value::Object(m)) => {
@@ -895,7 +934,7 @@ fn part_refs(value: &Value, part: Part, v3: bool, out: &mut Vec<(String, String)
                     };
                     if k == "$ref"
                         && let Value::String(r) = child
-                        && let Some(t) = ref_target(r, v3)
+                        && let Some(t) = ref_target_in(r, v3)
                     {
                         out.push(t);
                     }
