@@ -87,6 +87,6 @@ pub use repair::{
 };
 pub use report::{ChangeAction, RepairChange, Transformed};
 pub use rules::{Rule, blocks_push, rule, rules, rules_markdown, validate_rule_ids};
-pub use slim::{largest_parts, resource_paths, slim};
+pub use slim::{largest_parts, resource_paths, slim, slim_to_vec};
 pub use transform::{transform, transform_owned};
 pub use wrap::{WRAPPER, restore};

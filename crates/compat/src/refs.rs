@@ -3,7 +3,6 @@
 //! a parent-linked list of tokens instead of a string per node.
 
 use crate::wrap::WRAPPER;
-use lambda_sync_spec::pointer;
 use serde_json::Value;
 
 /// One reference: the object holding it and the target as written.
@@ -36,25 +35,45 @@ struct Arena<'a> {
 
 impl<'a> Arena<'a> {
     fn pointer(&self, base: &str, mut at: usize) -> String {
-        let mut toks = Vec::new();
+        let mut toks = Vec::with_capacity(16);
+        // Room for the tokens unescaped, a `/` each, and a short index.
+        let mut len = base.len();
         loop {
             let (parent, tok) = self.nodes[at];
             match tok {
                 Tok::Root => break,
-                t => toks.push(t),
+                t => {
+                    len += match t {
+                        Tok::Key(k) => k.len() + 1,
+                        _ => 4,
+                    };
+                    toks.push(t)
+                }
             }
             at = parent;
         }
-        let mut out = base.to_string();
+        let mut out = String::with_capacity(len + 8);
+        out.push_str(base);
         for t in toks.iter().rev() {
             match t {
                 Tok::Key(k) => {
                     out.push('/');
-                    out.push_str(&pointer::escape(k));
+                    // `pointer::escape`, written in place.
+                    if k.contains(['~', '/']) {
+                        for c in k.chars() {
+                            match c {
+                                '~' => out.push_str("~0"),
+                                '/' => out.push_str("~1"),
+                                c => out.push(c),
+                            }
+                        }
+                    } else {
+                        out.push_str(k);
+                    }
                 }
                 Tok::Index(i) => {
-                    out.push('/');
-                    out.push_str(&i.to_string());
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "/{i}");
                 }
                 Tok::Root => {}
             }
@@ -191,30 +210,33 @@ pub(crate) fn rewrite(
                         new,
                     ));
                 }
-                let mut kids: Vec<(&mut Value, usize, Mode)> = Vec::new();
+                // The children go on the stack in reverse, so they are visited in order
+                // (pushed in order, then that end of the stack turned around: no list of
+                // children per object).
+                let start = stack.len();
                 for (k, v) in map.iter_mut() {
                     if !matches!(v, Value::Object(_) | Value::Array(_)) {
                         continue;
                     }
                     if let Some(child) = child_mode(mode, k, v, true) {
                         arena.push((at, Tok::Key(k)));
-                        kids.push((v, arena.len() - 1, child));
+                        stack.push((v, arena.len() - 1, child));
                     }
                 }
-                stack.extend(kids.into_iter().rev());
+                stack[start..].reverse();
             }
             Value::Array(items) => {
                 if matches!(mode, Mode::RefOnly | Mode::Mapping) {
                     continue;
                 }
-                let mut kids = Vec::new();
+                let start = stack.len();
                 for (i, v) in items.iter_mut().enumerate() {
                     if matches!(v, Value::Object(_) | Value::Array(_)) {
                         arena.push((at, Tok::Index(i)));
-                        kids.push((v, arena.len() - 1, Mode::Normal));
+                        stack.push((v, arena.len() - 1, Mode::Normal));
                     }
                 }
-                stack.extend(kids.into_iter().rev());
+                stack[start..].reverse();
             }
             _ => {}
         }
@@ -226,6 +248,6 @@ pub(crate) fn rewrite(
         .collect()
 }
 
-/// The workspace's one mutable pointer lookup ([`pointer::get_mut`]), under the name the
+/// The workspace's one mutable pointer lookup ([`lambda_sync_spec::pointer::get_mut`]), under the name the
 /// transforms use.
 pub(crate) use lambda_sync_spec::pointer::get_mut as pointer_mut;

@@ -595,3 +595,417 @@ pub fn resource_paths(document: &Value, prefix: &[String]) -> BTreeSet<String> {
     }
     out
 }
+
+/// [`slim`] written straight to compact JSON: the same bytes as
+/// `serde_json::to_vec(&slim(document))`, without the copy (what is kept is read from
+/// `document` as it is written, what is left out is never touched).
+///
+/// ```
+/// let doc = serde_json::json!({
+///     "openapi": "3.0.3",
+///     "info": {"title": "T", "version": "1", "x-logo": {"url": "l.png"}},
+///     "paths": {"/pets": {"get": {"summary": "List", "operationId": "listPets",
+///         "responses": {"200": {"description": "ok", "content": {"application/json": {
+///             "schema": {"$ref": "#/components/schemas/Pet"}}}}}}}},
+///     "components": {"schemas": {"Pet": {"type": "object"}, "Unused": {"type": "string"}}}
+/// });
+/// let bytes = lambda_sync_compat::slim_to_vec(&doc);
+/// assert_eq!(bytes, serde_json::to_vec(&lambda_sync_compat::slim(&doc)).unwrap());
+/// ```
+pub fn slim_to_vec(document: &Value) -> Vec<u8> {
+    let Value::Object(root) = document else {
+        return serde_json::to_vec(document).expect("a JSON value serialises");
+    };
+    let v3 = root.contains_key("openapi");
+    let mut containers: Vec<Reusable<'_>> = Vec::new();
+    let mut root_entries = Vec::new();
+    let mut components_entries = Vec::new();
+    for (key, value) in root {
+        let part = match key.as_str() {
+            "swagger" | "openapi" | "host" | "basePath" | "schemes" | "consumes" | "produces"
+            | "security" => Part::Verbatim,
+            "info" => Part::Info,
+            "servers" => Part::Array(&Part::Server),
+            "paths" => Part::MapExt(&Part::PathItem),
+            "definitions" => reusable(&mut containers, !v3, key, value, &Part::Schema),
+            "parameters" => reusable(&mut containers, !v3, key, value, &Part::Parameter),
+            "responses" => reusable(&mut containers, !v3, key, value, &Part::Response),
+            "securityDefinitions" => Part::Map(&Part::SecurityScheme),
+            "components" => match value {
+                Value::Object(m) => {
+                    for (k, v) in m {
+                        let part = match k.as_str() {
+                            k if is_aws(k) => Part::Verbatim,
+                            "schemas" => reusable(&mut containers, v3, k, v, &Part::Schema),
+                            "parameters" | "headers" => {
+                                reusable(&mut containers, v3, k, v, &Part::Parameter)
+                            }
+                            "responses" => reusable(&mut containers, v3, k, v, &Part::Response),
+                            "requestBodies" => {
+                                reusable(&mut containers, v3, k, v, &Part::RequestBody)
+                            }
+                            "securitySchemes" => Part::Map(&Part::SecurityScheme),
+                            _ => continue,
+                        };
+                        components_entries.push((k.as_str(), v, part));
+                    }
+                    Part::Components
+                }
+                _ => Part::Verbatim,
+            },
+            k if is_aws(k) => Part::Verbatim,
+            _ => continue,
+        };
+        root_entries.push((key.as_str(), value, part));
+    }
+    // What is always kept refers to entries of the maps of reusable entries, which refer to
+    // others: each one reached is kept (as `prune_unreferenced` finds them).
+    let mut queue = Vec::new();
+    for (_, value, part) in &root_entries {
+        match part {
+            Part::Components => {
+                for (_, v, p) in &components_entries {
+                    part_refs(v, *p, v3, &mut queue);
+                }
+            }
+            p => part_refs(value, *p, v3, &mut queue),
+        }
+    }
+    let mut reached: std::collections::HashSet<Target<'_>> = std::collections::HashSet::new();
+    while let Some(target) = queue.pop() {
+        if reached.contains(&target) {
+            continue;
+        }
+        if let Some(c) = containers.iter_mut().find(|c| c.kind == target.0)
+            && let Some((name, entry)) = c.entries.get_key_value(target.1.as_ref())
+        {
+            part_refs(entry, *c.elem, v3, &mut queue);
+            c.reached.insert(name.as_str());
+        }
+        reached.insert(target);
+    }
+    // A map left empty is removed, as `prune_unreferenced` removes it from the copy (in the
+    // order of the kinds' names; `serde_json::Map::remove` swaps the last key into its place).
+    let mut order: Vec<usize> = (0..containers.len()).collect();
+    order.sort_by(|&a, &b| containers[a].kind.cmp(containers[b].kind));
+    for i in order {
+        let c = &containers[i];
+        if c.entries.keys().any(|name| c.keeps(name)) {
+            continue;
+        }
+        let list = if v3 {
+            &mut components_entries
+        } else {
+            &mut root_entries
+        };
+        if let Some(at) = list.iter().position(|(_, _, p)| *p == Part::Container(i)) {
+            list.swap_remove(at);
+        }
+    }
+    if v3
+        && components_entries.is_empty()
+        && let Some(at) = root_entries
+            .iter()
+            .position(|(_, _, p)| *p == Part::Components)
+    {
+        root_entries.swap_remove(at);
+    }
+    let body = Body {
+        root: root_entries,
+        components: components_entries,
+        containers,
+    };
+    let mut out = Vec::with_capacity(1 << 16);
+    serde::Serialize::serialize(
+        &Node {
+            value: document,
+            part: Part::Root,
+            body: &body,
+        },
+        &mut serde_json::Serializer::new(&mut out),
+    )
+    .expect("a JSON value serialises");
+    out
+}
+
+/// What a part of the document is in the slim body: which of its keys are kept, and what each
+/// of them is (the functions of [`slim`], as data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Kept as it is.
+    Verbatim,
+    /// The root (its kept members are listed in [`Body::root`]).
+    Root,
+    /// `components` (its kept members are listed in [`Body::components`]).
+    Components,
+    /// A map of reusable entries ([`Body::containers`]): the entries reached, and those named
+    /// `x-amazon-apigateway-*`.
+    Container(usize),
+    /// Each value of a map whose keys are names.
+    Map(&'static Part),
+    /// Each value of a map that may hold extensions: API Gateway's kept as they are, others'
+    /// left out.
+    MapExt(&'static Part),
+    /// Each item of a list.
+    Array(&'static Part),
+    Info,
+    Server,
+    ServerVariable,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    MediaType,
+    Response,
+    SecurityScheme,
+    Schema,
+}
+
+impl Part {
+    /// The part a member `key` whose value is `child` of an object of this part is, or `None`
+    /// when the member is left out.
+    fn member(self, key: &str, child: &Value) -> Option<Part> {
+        use Part::*;
+        if let Map(e) = self {
+            return Some(*e);
+        }
+        if is_aws(key) {
+            return Some(Verbatim);
+        }
+        let part = match self {
+            MapExt(e) => (!key.starts_with("x-")).then_some(*e)?,
+            Info => matches!(key, "title" | "version" | "description").then_some(Verbatim)?,
+            Server => match key {
+                "url" => Verbatim,
+                "variables" => Map(&ServerVariable),
+                _ => return None,
+            },
+            ServerVariable => matches!(key, "default" | "enum").then_some(Verbatim)?,
+            PathItem => match key {
+                "parameters" => Array(&Parameter),
+                "$ref" => Verbatim,
+                k if OPERATIONS.contains(&k) => Operation,
+                _ => return None,
+            },
+            Operation => match key {
+                "parameters" => Array(&Parameter),
+                "requestBody" => RequestBody,
+                "responses" => MapExt(&Response),
+                "operationId" | "security" | "consumes" | "produces" | "schemes" => Verbatim,
+                _ => return None,
+            },
+            Parameter if not_doc_or_extension(key) => match key {
+                "schema" | "items" => Schema,
+                "content" => Map(&MediaType),
+                _ => Verbatim,
+            },
+            RequestBody if not_doc_or_extension(key) => match key {
+                "content" => Map(&MediaType),
+                _ => Verbatim,
+            },
+            MediaType => (key == "schema").then_some(Schema)?,
+            Response => match key {
+                "$ref" | "description" => Verbatim,
+                "schema" => Schema,
+                "headers" => Map(&Parameter),
+                "content" => Map(&MediaType),
+                _ => return None,
+            },
+            SecurityScheme => {
+                (!key.starts_with("x-") && key != "description").then_some(Verbatim)?
+            }
+            Schema if !SCHEMA_DOCS.contains(&key) && !key.starts_with("x-") => match (key, child) {
+                ("properties" | "patternProperties" | "definitions", Value::Object(_)) => {
+                    Map(&Schema)
+                }
+                ("items" | "allOf" | "anyOf" | "oneOf", Value::Array(_)) => Array(&Schema),
+                ("items" | "additionalProperties" | "not", _) => Schema,
+                _ => Verbatim,
+            },
+            _ => return None,
+        };
+        Some(part)
+    }
+
+    /// What `value` is when it is of this part: the slim functions keep a value of another
+    /// shape than they read as it is.
+    fn of(self, value: &Value) -> Part {
+        match (self, value) {
+            (Part::Array(_), Value::Array(_)) => self,
+            (Part::Array(_), _) => Part::Verbatim,
+            (Part::Verbatim | Part::Root | Part::Components | Part::Container(_), _) => self,
+            (_, Value::Object(_)) => self,
+            _ => Part::Verbatim,
+        }
+    }
+}
+
+/// A map of reusable entries of the document, written in part.
+struct Reusable<'a> {
+    kind: &'a str,
+    entries: &'a Map<String, Value>,
+    /// What each entry is.
+    elem: &'static Part,
+    /// The names of the entries something kept refers to.
+    reached: std::collections::HashSet<&'a str>,
+}
+
+impl Reusable<'_> {
+    fn keeps(&self, name: &str) -> bool {
+        self.reached.contains(name) || is_aws(name)
+    }
+}
+
+/// The part a map of reusable entries is: one written in part when `lazy` (and it is a map),
+/// otherwise each entry slimmed.
+fn reusable<'a>(
+    containers: &mut Vec<Reusable<'a>>,
+    lazy: bool,
+    kind: &'a str,
+    value: &'a Value,
+    elem: &'static Part,
+) -> Part {
+    match value {
+        Value::Object(entries) if lazy => {
+            containers.push(Reusable {
+                kind,
+                entries,
+                elem,
+                reached: std::collections::HashSet::new(),
+            });
+            Part::Container(containers.len() - 1)
+        }
+        _ => Part::Map(elem),
+    }
+}
+
+/// The references to reusable entries in what the slim body keeps of `value` (a part of
+/// `part`); [`Part::Container`]s hold none yet.
+/// A reusable entry a `$ref` points to: `(kind, name)`, borrowed from the document.
+type Target<'a> = (&'static str, std::borrow::Cow<'a, str>);
+
+/// [`ref_target`], without copying: the kind is one of the containers' names, the name is
+/// borrowed unless it is escaped.
+fn ref_target_in(reference: &str, v3: bool) -> Option<Target<'_>> {
+    let rest = reference.strip_prefix('#')?.strip_prefix('/')?;
+    let mut tokens = rest.split('/');
+    // A token that is escaped is never one of these names: comparing it as written is
+    // comparing it unescaped.
+    if v3 && tokens.next()? != "components" {
+        return None;
+    }
+    let kind = tokens.next()?;
+    let name = tokens.next()?;
+    let kinds = if v3 { CONTAINERS_V3 } else { CONTAINERS_V2 };
+    let kind = kinds.iter().find(|k| **k == kind)?;
+    Some((kind, pointer::unescape(name)))
+}
+
+/// [`collect_refs`], without copying.
+fn collect_refs_in<'a>(value: &'a Value, v3: bool, out: &mut Vec<Target<'a>>) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref")
+                    && let Some(t) = ref_target_in(r, v3)
+                {
+                    out.push(t);
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a),
+            _ => {}
+        }
+    }
+}
+
+fn part_refs<'a>(value: &'a Value, part: Part, v3: bool, out: &mut Vec<Target<'a>>) {
+    let mut stack = vec![(value, part)];
+    while let Some((v, part)) = stack.pop() {
+        match (part.of(v), v) {
+            (Part::Verbatim, v) => collect_refs_in(v, v3, out),
+            (Part::Container(_) | Part::Root | Part::Components, _) => {}
+            (Part::Array(e), Value::Array(items)) => stack.extend(items.iter().map(|i| (i, *e))),
+            (part, Value::Object(m)) => {
+                for (k, child) in m {
+                    let Some(p) = part.member(k, child) else {
+                        continue;
+                    };
+                    if k == "$ref"
+                        && let Value::String(r) = child
+                        && let Some(t) = ref_target_in(r, v3)
+                    {
+                        out.push(t);
+                    }
+                    stack.push((child, p));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The kept members of the root and of `components`, and the maps of reusable entries.
+struct Body<'a> {
+    root: Vec<(&'a str, &'a Value, Part)>,
+    components: Vec<(&'a str, &'a Value, Part)>,
+    containers: Vec<Reusable<'a>>,
+}
+
+/// A value of the document written as the slim body has it.
+struct Node<'a, 'b> {
+    value: &'a Value,
+    part: Part,
+    body: &'b Body<'a>,
+}
+
+impl<'a> serde::Serialize for Node<'a, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let node = |value: &'a Value, part| Node {
+            value,
+            part,
+            body: self.body,
+        };
+        let members = |list: &[(&str, &'a Value, Part)], serializer: S| {
+            let mut map = serializer.serialize_map(Some(list.len()))?;
+            for (k, v, p) in list {
+                map.serialize_entry(k, &node(v, *p))?;
+            }
+            map.end()
+        };
+        match (self.part.of(self.value), self.value) {
+            (Part::Verbatim, v) => v.serialize(serializer),
+            (Part::Root, _) => members(&self.body.root, serializer),
+            (Part::Components, _) => members(&self.body.components, serializer),
+            (Part::Container(i), _) => {
+                let c = &self.body.containers[i];
+                let mut map = serializer.serialize_map(None)?;
+                for (name, entry) in c.entries {
+                    if c.keeps(name) {
+                        map.serialize_entry(name, &node(entry, *c.elem))?;
+                    }
+                }
+                map.end()
+            }
+            (Part::Array(e), Value::Array(items)) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&node(item, *e))?;
+                }
+                seq.end()
+            }
+            (part, Value::Object(m)) => {
+                let mut map = serializer.serialize_map(None)?;
+                for (k, child) in m {
+                    if let Some(p) = part.member(k, child) {
+                        map.serialize_entry(k, &node(child, p))?;
+                    }
+                }
+                map.end()
+            }
+            (_, v) => v.serialize(serializer),
+        }
+    }
+}

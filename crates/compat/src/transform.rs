@@ -13,16 +13,35 @@ use std::collections::HashMap;
 
 /// Pointer prefixes that moved: old → new.
 #[derive(Default)]
-struct Remap(FxHashMap<String, String>);
+struct Remap {
+    map: FxHashMap<String, String>,
+    /// The length of the longest old prefix (a longer prefix of a pointer is none of them).
+    max_len: usize,
+}
 
 impl Remap {
+    fn insert(&mut self, old: String, new: String) {
+        self.max_len = self.max_len.max(old.len());
+        self.map.insert(old, new);
+    }
+
     fn apply(&self, p: &str) -> String {
-        if self.0.is_empty() {
+        if self.map.is_empty() {
             return p.to_string();
         }
         let mut end = p.len();
+        if end > self.max_len {
+            // The longest prefix (ending at a `/`) that is not longer than any old one.
+            match p.as_bytes()[..=self.max_len]
+                .iter()
+                .rposition(|&b| b == b'/')
+            {
+                Some(i) if i > 0 => end = i,
+                _ => return p.to_string(),
+            }
+        }
         loop {
-            if let Some(new) = self.0.get(&p[..end]) {
+            if let Some(new) = self.map.get(&p[..end]) {
                 return format!("{new}{}", &p[end..]);
             }
             match p[..end].rfind('/') {
@@ -192,8 +211,9 @@ impl Rewrite {
                 }
             }
         }
-        // Children before their parents (a parameter before the list that moves it).
-        order.sort_by_key(|p| p.bytes().filter(|&b| b == b'/').count());
+        // Children before their parents (a parameter before the list that moves it); stable,
+        // each depth counted once.
+        order.sort_by_cached_key(|p| p.bytes().filter(|&b| b == b'/').count());
         let mut param_after: FxHashMap<String, String> = FxHashMap::default();
         for obj in order.iter().rev() {
             let Some(edit) = edits.remove(obj) else {
@@ -208,7 +228,7 @@ impl Rewrite {
                     );
                 }
                 for (old, new) in moves.kept {
-                    self.remap.0.insert(
+                    self.remap.insert(
                         format!("{obj}/parameters/{old}"),
                         format!("{obj}/parameters/{new}"),
                     );
@@ -227,17 +247,16 @@ impl Rewrite {
         repair::apply_merges(&mut self.root, &plan.merges);
         for (old, new) in &plan.renames {
             self.remap
-                .0
                 .insert(pointer::push("/paths", old), pointer::push("/paths", new));
         }
         for key in &plan.left_out {
-            self.remap.0.insert(
+            self.remap.insert(
                 pointer::push("/paths", key),
                 pointer::push(&pointer::push("/paths", WRAPPER), key),
             );
         }
         for m in &plan.merges {
-            self.remap.0.insert(
+            self.remap.insert(
                 pointer::push(&pointer::push("/paths", &m.source), &m.method),
                 pointer::push(&pointer::push("/paths", &m.target), &m.method),
             );
@@ -393,8 +412,8 @@ impl Rewrite {
                     "renamed model `{old}` to `{new}` (API Gateway model names must be alphanumeric); the original name is kept in `{WRAPPER}.x-original-name`"
                 ),
             });
-            self.remap.0.insert(old_ptr.clone(), new_ptr.clone());
-            back.0.insert(new_ptr, old_ptr);
+            self.remap.insert(old_ptr.clone(), new_ptr.clone());
+            back.insert(new_ptr, old_ptr);
             rename.insert(old.clone(), new.clone());
         }
         if let Some(Value::Object(schemas)) = refs::pointer_mut(&mut self.root, base) {

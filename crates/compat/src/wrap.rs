@@ -153,9 +153,12 @@ pub(crate) fn apply_edit(map: &mut Map<String, Value>, edit: &ObjEdit) -> ParamM
             }
             new.insert(k.clone(), nv.clone());
             emit_adds(Some(&k), &mut new, &mut adds, &mut added);
-        } else {
+        } else if adds.iter().any(Option::is_some) {
             new.insert(k.clone(), v);
             emit_adds(Some(&k), &mut new, &mut adds, &mut added);
+        } else {
+            // Nothing left to add after a key: it moves over as it is.
+            new.insert(k, v);
         }
     }
     emit_adds(None, &mut new, &mut adds, &mut added);

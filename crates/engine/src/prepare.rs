@@ -276,23 +276,27 @@ pub fn prepare_owned(doc: Document, settings: &Settings) -> Result<Prepared> {
         .map(|c| c.pointer.clone())
         .collect();
     let api_name = document.title().unwrap_or("untitled API").to_string();
-    let body_value = lambda_sync_compat::slim(document.value());
-    let body = serde_json::to_vec(&body_value).expect("a JSON value serialises");
+    // The body is written straight from the document (no slim copy). What is read from it
+    // below (base path, paths) is the same in the document as in the body.
+    let body = lambda_sync_compat::slim_to_vec(document.value());
     let limit = lambda_sync_aws::limits::MAX_API_DEFINITION_BYTES;
     if body.len() > limit {
         return Err(Error::BodyTooLarge {
             bytes: body.len(),
             limit,
-            largest: lambda_sync_compat::largest_parts(&body_value, 5),
+            largest: lambda_sync_compat::largest_parts(
+                &lambda_sync_compat::slim(document.value()),
+                5,
+            ),
         });
     }
-    let base = lambda_sync_compat::base_path_segments(&body_value);
+    let base = lambda_sync_compat::base_path_segments(document.value());
     let prefix: &[String] = match settings.basepath {
         BasePathMode::Ignore => &[],
         BasePathMode::Prepend => &base,
         BasePathMode::Split => base.get(1..).unwrap_or(&[]),
     };
-    let resources = lambda_sync_compat::resource_paths(&body_value, prefix).len();
+    let resources = lambda_sync_compat::resource_paths(document.value(), prefix).len();
     if resources > settings.quotas.resources_per_api {
         return Err(Error::TooManyResources {
             count: resources,
@@ -313,7 +317,7 @@ pub fn prepare_owned(doc: Document, settings: &Settings) -> Result<Prepared> {
             method: b.method.as_upper().to_string(),
             path: method_path.to_string(),
             resource_path: lambda_sync_aws::resource_path(
-                &body_value,
+                document.value(),
                 settings.basepath,
                 method_path,
             ),

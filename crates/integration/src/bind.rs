@@ -12,7 +12,7 @@ use crate::options::{BindOptions, Granularity};
 use lambda_sync_spec::{Diagnostic, Document, HttpMethod, Operation, ParameterLocation, Severity};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The key of the integration extension.
 pub(crate) const EXTENSION: &str = "x-amazon-apigateway-integration";
@@ -246,6 +246,8 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
 
     // Operations with an existing integration: Lambda ones keep their function.
     let mut pending: Vec<Pending<'_>> = Vec::new();
+    // Operations left unbound (a non-Lambda integration): `unsupported_names` looks them up too.
+    let mut unbound: Vec<Operation<'_>> = Vec::new();
     for op in ops {
         let existing = match op.value.get(EXTENSION) {
             None => None,
@@ -271,6 +273,7 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
                                 op.method, op.path
                             ),
                         ));
+                        unbound.push(op);
                         continue;
                     }
                 }
@@ -289,11 +292,11 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
             op,
         });
     }
-    // Operations compat left out (API Gateway cannot tell them from another one): read from a
-    // copy whose `paths` are the set-aside path items, so they get views like any other.
-    let aside = set_aside(doc, &repairs);
-    if let Some(aside) = &aside {
-        for op in aside.operations() {
+    // Operations compat left out (API Gateway cannot tell them from another one): the
+    // set-aside path items, read as if they were the document's `paths`, get views like any
+    // other (their `$ref`s resolve in the document, without a copy of it).
+    if let Some(aside) = set_aside(doc, &repairs) {
+        for op in doc.operations_in(aside) {
             let Some(lo) = repairs
                 .left_out
                 .iter()
@@ -323,6 +326,8 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
     assign_groups(doc, options, &mut pending, &mut diags);
     assign_names(doc, options, &mut pending, &mut diags);
     let routes = dispatch(doc, &mut pending, &mut diags);
+    // Reported after the dispatch's findings, as the bindings are made from `pending` below.
+    let unsupported = unsupported_names(&pending, &unbound);
 
     let mut bindings = Vec::with_capacity(pending.len());
     for (i, p) in pending.into_iter().enumerate() {
@@ -412,7 +417,7 @@ pub fn bind(doc: &Document, options: &BindOptions) -> Result<(Bindings, Vec<Diag
         });
     }
     finish_dispatch(&mut bindings, &routes, &mut diags);
-    diags.extend(unsupported_names(&bindings, doc));
+    diags.extend(unsupported);
     doc.locate(&mut diags);
     Ok((Bindings { bindings }, diags))
 }
@@ -813,15 +818,24 @@ pub(crate) fn statuses(op: &Operation<'_>) -> (u16, Vec<ErrorResponse>) {
 /// API Gateway accepts query and header parameter names made of `A-Z a-z 0-9 - . _ $` only;
 /// such operations are still bound (their template handles any name), but the import will
 /// refuse them until the compat transforms or the user rename them.
-fn unsupported_names(bindings: &[Binding], doc: &Document) -> Vec<Diagnostic> {
+fn unsupported_names(pending: &[Pending<'_>], unbound: &[Operation<'_>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let ops: BTreeMap<String, Operation<'_>> = doc
-        .operations()
-        .into_iter()
-        .map(|o| (o.pointer.clone(), o))
+    // The document's operations (those of `paths`) by pointer.
+    let ops: HashMap<&str, &Operation<'_>> = pending
+        .iter()
+        .filter(|p| p.left.is_none())
+        .map(|p| &p.op)
+        .chain(unbound)
+        .map(|o| (o.pointer.as_str(), o))
         .collect();
-    for b in bindings {
-        let Some(op) = ops.get(&b.pointer) else {
+    for b in pending {
+        // The binding's pointer, method and path.
+        let (pointer, path) = match &b.left {
+            Some(lo) => (lo.pointer.as_str(), lo.path.as_str()),
+            None => (b.op.pointer.as_str(), b.op.path),
+        };
+        let method = b.op.method;
+        let Some(op) = ops.get(pointer) else {
             continue;
         };
         for p in &op.parameters {
@@ -840,7 +854,7 @@ fn unsupported_names(bindings: &[Binding], doc: &Document) -> Vec<Diagnostic> {
                     &p.pointer,
                     format!(
                         "API Gateway accepts only `A-Z a-z 0-9 - . _ $` in {} parameter names; `{}` of {} {} is bound, but the import will refuse it until it is renamed",
-                        p.location, p.name, b.method, b.path
+                        p.location, p.name, method, path
                     ),
                 ));
             }
@@ -849,32 +863,15 @@ fn unsupported_names(bindings: &[Binding], doc: &Document) -> Vec<Diagnostic> {
     out
 }
 
-/// A copy of `doc` whose `paths` are the path items compat set aside (left out of what AWS
-/// sees), or `None` when there are none.
-fn set_aside(doc: &Document, repairs: &lambda_sync_compat::Repairs) -> Option<Document> {
+/// The path items compat set aside (left out of what AWS sees), or `None` when there are none.
+fn set_aside<'a>(doc: &'a Document, repairs: &lambda_sync_compat::Repairs) -> Option<&'a Value> {
     if repairs.left_out.is_empty() {
         return None;
     }
-    let aside = doc.value().get("paths")?.get(WRAPPER)?.as_object()?;
-    let paths: serde_json::Map<String, Value> = aside
-        .iter()
-        .filter(|(k, _)| !k.starts_with("x-"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    // Everything but `paths` is copied (models and the like resolve references); the path
-    // items AWS sees are not.
-    let root: serde_json::Map<String, Value> = doc
-        .value()
-        .as_object()?
-        .iter()
-        .map(|(k, v)| match k.as_str() {
-            "paths" => (k.clone(), Value::Null),
-            _ => (k.clone(), v.clone()),
-        })
-        .collect();
-    let mut root = Value::Object(root);
-    root["paths"] = Value::Object(paths);
-    Document::from_value(root, doc.format()).ok()
+    doc.value()
+        .get("paths")?
+        .get(WRAPPER)
+        .filter(|aside| aside.is_object())
 }
 
 /// The group of each operation: `x-lambda-sync-function` on the operation, else on its path

@@ -4,6 +4,7 @@ use crate::bind::Binding;
 use crate::contract::{EventContract, FieldSource, IntegrationType};
 use crate::options::BindOptions;
 use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
 
 /// The Lambda invocation `uri` for a function:
 /// `arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/arn:{partition}:lambda:{region}:{account}:function:{name}[:{qualifier}]/invocations`.
@@ -169,11 +170,12 @@ pub fn request_template(contract: &EventContract, body: BodyKind) -> String {
 
 /// The request template, with the operation key first when `operation` is set.
 fn template(contract: &EventContract, body: BodyKind, operation: Option<&str>) -> String {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "## lambda-sync: the event of {} (one field per parameter, then the body)\n",
+    let mut out = String::with_capacity(256);
+    let _ = writeln!(
+        out,
+        "## lambda-sync: the event of {} (one field per parameter, then the body)",
         contract.function_name
-    ));
+    );
     out.push_str("#set($params = $input.params())\n");
     // Repaired path segments: each is cut once into the definition's variables.
     let mut segments: Vec<&lambda_sync_compat::RepairedSegment> = Vec::new();
@@ -185,27 +187,45 @@ fn template(contract: &EventContract, body: BodyKind, operation: Option<&str>) -
             segments.push(seg);
         }
     }
-    let mut lines = Vec::new();
+    // The fields, written as they are made (`lines` joined by ",\n").
+    let mut fields = String::new();
+    let mut first = true;
+    let mut line = |fields: &mut String| {
+        if !first {
+            fields.push_str(",\n");
+        }
+        first = false;
+        fields.push_str("  ");
+    };
     if let Some(op) = operation {
         let key =
             serde_json::to_string(crate::contract::OPERATION_KEY).expect("a string serialises");
         let value = serde_json::to_string(op).expect("a string serialises");
+        line(&mut fields);
+        fields.push_str(&key);
+        fields.push_str(": ");
         if value.contains(['$', '#']) {
-            out.push_str(&format!("#set($lsOperation = {})\n", vtl_str(&value)));
-            lines.push(format!("  {key}: ${{lsOperation}}"));
+            out.push_str("#set($lsOperation = ");
+            push_vtl_str(&mut out, &value);
+            out.push_str(")\n");
+            fields.push_str("${lsOperation}");
         } else {
-            lines.push(format!("  {key}: {value}"));
+            fields.push_str(&value);
         }
     }
     for (i, f) in contract.fields.iter().enumerate() {
         let key_json = serde_json::to_string(&f.key).expect("a string serialises");
-        let key = if key_json.contains(['$', '#']) {
-            out.push_str(&format!("#set($lsKey{i} = {})\n", vtl_str(&key_json)));
-            format!("${{lsKey{i}}}")
+        line(&mut fields);
+        if key_json.contains(['$', '#']) {
+            let _ = write!(out, "#set($lsKey{i} = ");
+            push_vtl_str(&mut out, &key_json);
+            out.push_str(")\n");
+            let _ = write!(fields, "${{lsKey{i}}}");
         } else {
-            key_json
-        };
-        let value = match f.source {
+            fields.push_str(&key_json);
+        }
+        fields.push_str(": ");
+        match f.source {
             FieldSource::Path if f.segment.is_some() => {
                 let seg = f.segment.as_ref().expect("checked");
                 let s = segments.iter().position(|x| *x == seg).unwrap_or(0);
@@ -217,11 +237,21 @@ fn template(contract: &EventContract, body: BodyKind, operation: Option<&str>) -
                         matches!(p, lambda_sync_compat::SegmentPart::Variable(n) if n.trim_end_matches('+') == f.name)
                     })
                     .unwrap_or(0);
-                format!("\"{}\"", escaped(&format!("$lsSeg{s}v{v}")))
+                fields.push('"');
+                fields.push_str(ESCAPE_OPEN);
+                let _ = write!(fields, "$lsSeg{s}v{v}");
+                fields.push_str(ESCAPE_CLOSE);
+                fields.push('"');
             }
             FieldSource::Body => match body {
-                BodyKind::Json => "$input.json('$')".to_string(),
-                BodyKind::Text => format!("\"{}\"", escaped("$input.body")),
+                BodyKind::Json => fields.push_str("$input.json('$')"),
+                BodyKind::Text => {
+                    fields.push('"');
+                    fields.push_str(ESCAPE_OPEN);
+                    fields.push_str("$input.body");
+                    fields.push_str(ESCAPE_CLOSE);
+                    fields.push('"');
+                }
             },
             source => {
                 let loc = match source {
@@ -229,18 +259,21 @@ fn template(contract: &EventContract, body: BodyKind, operation: Option<&str>) -
                     FieldSource::Query => "querystring",
                     _ => "header",
                 };
-                let name = vtl_str(&f.name);
-                format!(
-                    "#if($params.{loc}.containsKey({name}))\"{}\"#{{else}}null#end",
-                    escaped(&format!("$params.{loc}.get({name})"))
-                )
+                let _ = write!(fields, "#if($params.{loc}.containsKey(");
+                push_vtl_str(&mut fields, &f.name);
+                fields.push_str("))\"");
+                fields.push_str(ESCAPE_OPEN);
+                let _ = write!(fields, "$params.{loc}.get(");
+                push_vtl_str(&mut fields, &f.name);
+                fields.push(')');
+                fields.push_str(ESCAPE_CLOSE);
+                fields.push_str("\"#{else}null#end");
             }
-        };
-        lines.push(format!("  {key}: {value}"));
+        }
     }
     out.push_str("{\n");
-    out.push_str(&lines.join(",\n"));
-    if !lines.is_empty() {
+    out.push_str(&fields);
+    if !first {
         out.push('\n');
     }
     out.push('}');
@@ -300,9 +333,21 @@ fn segment_block(n: usize, seg: &lambda_sync_compat::RepairedSegment) -> String 
     out
 }
 
-/// `$util.escapeJavaScript(EXPR).replaceAll("\\'","'")`.
-fn escaped(expr: &str) -> String {
-    format!("$util.escapeJavaScript({expr}).replaceAll(\"\\\\'\",\"'\")")
+/// `$util.escapeJavaScript(EXPR).replaceAll("\\'","'")` is written as `ESCAPE_OPEN`, the
+/// expression, then `ESCAPE_CLOSE`.
+const ESCAPE_OPEN: &str = "$util.escapeJavaScript(";
+const ESCAPE_CLOSE: &str = ").replaceAll(\"\\\\'\",\"'\")";
+
+/// Writes [`vtl_str`] of `s` to `out`.
+fn push_vtl_str(out: &mut String, s: &str) {
+    out.push('\'');
+    for (i, part) in s.split('\'').enumerate() {
+        if i > 0 {
+            out.push_str("''");
+        }
+        out.push_str(part);
+    }
+    out.push('\'');
 }
 
 /// A Velocity single-quoted string literal: no interpolation; a quote is doubled.
@@ -329,4 +374,18 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{push_vtl_str, vtl_str};
+
+    #[test]
+    fn written_vtl_strings_are_the_literals() {
+        for s in ["", "a", "'", "''", "it's", "'a'b'", "$x#y", "ünï'cödé"] {
+            let mut out = String::from("x");
+            push_vtl_str(&mut out, s);
+            assert_eq!(out, format!("x{}", vtl_str(s)), "{s:?}");
+        }
+    }
 }

@@ -274,6 +274,25 @@ pub struct NamedSchema<'a> {
     pub value: &'a Value,
 }
 
+/// `{pointer}/{token}` for a token that needs no escaping (no `format!`: the views make one
+/// per parameter).
+fn join(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    out.push('/');
+    out.push_str(token);
+    out
+}
+
+/// `{pointer}/{i}`.
+fn index(pointer: &str, i: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    let _ = write!(out, "/{i}");
+    out
+}
+
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
@@ -282,6 +301,62 @@ fn first_type(v: &Value) -> Option<&str> {
     match v.get("type")? {
         Value::String(s) => Some(s),
         Value::Array(a) => a.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        _ => None,
+    }
+}
+
+/// Where the `$ref`s of the operations being listed resolve.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    doc: &'a Document,
+    /// Path items that stand for the document's `paths`: references into `#/paths/...` resolve
+    /// in them ([`Document::operations_in`]).
+    paths: Option<&'a Value>,
+}
+
+impl<'a> Scope<'a> {
+    /// [`Document::deref`], with `#/paths/...` resolved in `self.paths` when it is set.
+    fn deref(&self, value: &'a Value) -> Option<(&'a Value, Option<String>)> {
+        let Some(paths) = self.paths else {
+            return self.doc.deref(value);
+        };
+        let mut current = value;
+        let mut at = None;
+        for _ in 0..64 {
+            match current.get("$ref").and_then(Value::as_str) {
+                Some(r) => {
+                    let p = local_pointer(r)?;
+                    current = match p.strip_prefix("/paths") {
+                        Some("") => paths,
+                        // The copy this stands for has no `x-` path keys.
+                        Some(rest) if rest.starts_with('/') => {
+                            let first = rest[1..].split('/').next().unwrap_or("");
+                            if first.starts_with("x-") {
+                                return None;
+                            }
+                            pointer::get(paths, rest)?
+                        }
+                        _ => pointer::get(self.doc.value(), &p)?,
+                    };
+                    at = Some(p);
+                }
+                None => return Some((current, at)),
+            }
+        }
+        None
+    }
+}
+
+/// The JSON Pointer of a local `$ref` (`#/components/...`), as [`Document::deref`] reads it.
+fn local_pointer(reference: &str) -> Option<String> {
+    if let Some(p) = reference.strip_prefix('#')
+        && (p.is_empty() || p.starts_with('/'))
+        && !p.contains('%')
+    {
+        return Some(p.to_string());
+    }
+    match pointer::parse_ref(reference)? {
+        pointer::Reference::Local(p) => Some(p),
         _ => None,
     }
 }
@@ -304,8 +379,60 @@ impl Document {
     /// assert_eq!(ops[0].parameters[0].type_name, Some("integer"));
     /// ```
     pub fn operations(&self) -> Vec<Operation<'_>> {
+        match self.value().get("paths") {
+            Some(paths) => self.operations_of(
+                Scope {
+                    doc: self,
+                    paths: None,
+                },
+                paths,
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    /// The operations of the path items in `paths`, an object shaped like the root `paths`
+    /// that is somewhere else in this document (what compat set aside, for one), as if it were
+    /// the document's `paths`: in its order, pointers under `/paths/`, `$ref`s resolved in
+    /// this document except those into `#/paths/...`, which resolve in `paths`. The same as
+    /// [`Document::operations`] of a copy of the document whose `paths` are `paths` without
+    /// their `x-` keys, without making the copy.
+    ///
+    /// ```
+    /// let doc = lambda_sync_spec::load_str(r##"
+    /// openapi: 3.0.3
+    /// info: {title: Pets, version: "1"}
+    /// paths:
+    ///   /pets: {get: {operationId: listPets, responses: {"200": {description: ok}}}}
+    ///   x-aside:
+    ///     /pets/{id}:
+    ///       get:
+    ///         operationId: getPet
+    ///         parameters: [{$ref: "#/components/parameters/id"}]
+    ///         responses: {"200": {description: ok}}
+    /// components:
+    ///   parameters:
+    ///     id: {name: id, in: path, required: true, schema: {type: integer}}
+    /// "##).unwrap().document;
+    /// let aside = doc.value().pointer("/paths/x-aside").unwrap();
+    /// let ops = doc.operations_in(aside);
+    /// assert_eq!(ops.len(), 1);
+    /// assert_eq!(ops[0].pointer, "/paths/~1pets~1{id}/get");
+    /// assert_eq!(ops[0].parameters[0].type_name, Some("integer"));
+    /// ```
+    pub fn operations_in<'a>(&'a self, paths: &'a Value) -> Vec<Operation<'a>> {
+        self.operations_of(
+            Scope {
+                doc: self,
+                paths: Some(paths),
+            },
+            paths,
+        )
+    }
+
+    fn operations_of<'a>(&'a self, scope: Scope<'a>, paths: &'a Value) -> Vec<Operation<'a>> {
         let mut out = Vec::new();
-        let Some(paths) = self.value().get("paths").and_then(Value::as_object) else {
+        let Some(paths) = paths.as_object() else {
             return out;
         };
         for (path, item) in paths {
@@ -313,7 +440,7 @@ impl Document {
                 continue;
             }
             let item_pointer = pointer::push("/paths", path);
-            let item = self.deref(item).map_or(item, |(v, _)| v);
+            let item = scope.deref(item).map_or(item, |(v, _)| v);
             let Some(item_obj) = item.as_object() else {
                 continue;
             };
@@ -326,14 +453,24 @@ impl Document {
                     continue;
                 }
                 let op_pointer = pointer::push(&item_pointer, key);
-                out.push(self.operation(method, path, op_pointer, &item_pointer, path_params, op));
+                out.push(self.operation(
+                    scope,
+                    method,
+                    path,
+                    op_pointer,
+                    &item_pointer,
+                    path_params,
+                    op,
+                ));
             }
         }
         out
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn operation<'a>(
         &'a self,
+        scope: Scope<'a>,
         method: HttpMethod,
         path: &'a str,
         op_pointer: String,
@@ -348,19 +485,15 @@ impl Document {
             std::collections::HashMap::new();
         let mut body = None;
         let lists = [
-            (path_params, format!("{item_pointer}/parameters"), true),
-            (
-                op.get("parameters"),
-                format!("{op_pointer}/parameters"),
-                false,
-            ),
+            (path_params, join(item_pointer, "parameters"), true),
+            (op.get("parameters"), join(&op_pointer, "parameters"), false),
         ];
         for (list, list_pointer, from_path_item) in lists {
             let Some(items) = list.and_then(Value::as_array) else {
                 continue;
             };
             for (i, raw) in items.iter().enumerate() {
-                let Some((value, resolved_pointer)) = self.deref(raw) else {
+                let Some((value, resolved_pointer)) = scope.deref(raw) else {
                     continue;
                 };
                 let (Some(name), Some(location)) = (
@@ -369,7 +502,7 @@ impl Document {
                 ) else {
                     continue;
                 };
-                let pointer = format!("{list_pointer}/{i}");
+                let pointer = index(&list_pointer, i);
                 if location == ParameterLocation::Body {
                     body = Some(RequestBody {
                         name: Some(name),
@@ -381,7 +514,7 @@ impl Document {
                         content_types: self.consumes(op),
                         schema: value
                             .get("schema")
-                            .map(|s| self.deref(s).map_or(s, |(v, _)| v)),
+                            .map(|s| scope.deref(s).map_or(s, |(v, _)| v)),
                         pointer,
                     });
                     continue;
@@ -391,7 +524,7 @@ impl Document {
                 } else {
                     value
                         .get("schema")
-                        .map(|s| self.deref(s).map_or(s, |(v, _)| v))
+                        .map(|s| scope.deref(s).map_or(s, |(v, _)| v))
                 };
                 let param = Parameter {
                     name,
@@ -426,7 +559,7 @@ impl Document {
         }
         if self.version().is_v3()
             && let Some(raw) = op.get("requestBody")
-            && let Some((rb, _)) = self.deref(raw)
+            && let Some((rb, _)) = scope.deref(raw)
         {
             let content = rb.get("content").and_then(Value::as_object);
             let content_types: Vec<&str> = content
@@ -441,18 +574,18 @@ impl Document {
                 content_types,
                 schema: media
                     .and_then(|m| m.get("schema"))
-                    .map(|s| self.deref(s).map_or(s, |(v, _)| v)),
-                pointer: format!("{op_pointer}/requestBody"),
+                    .map(|s| scope.deref(s).map_or(s, |(v, _)| v)),
+                pointer: join(&op_pointer, "requestBody"),
             });
         }
         let mut responses = Vec::new();
         if let Some(map) = op.get("responses").and_then(Value::as_object) {
-            let rp = format!("{op_pointer}/responses");
+            let rp = join(&op_pointer, "responses");
             for (code, raw) in map {
                 if code.starts_with("x-") {
                     continue;
                 }
-                let value = self.deref(raw).map_or(raw, |(v, _)| v);
+                let value = scope.deref(raw).map_or(raw, |(v, _)| v);
                 let schema = if self.version().is_v2() {
                     value.get("schema")
                 } else {
@@ -465,7 +598,7 @@ impl Document {
                 responses.push(Response {
                     code,
                     description: str_at(value, "description"),
-                    schema: schema.map(|s| self.deref(s).map_or(s, |(v, _)| v)),
+                    schema: schema.map(|s| scope.deref(s).map_or(s, |(v, _)| v)),
                     pointer: pointer::push(&rp, code),
                     value,
                 });

@@ -327,3 +327,42 @@ proptest! {
         let _ = lint(&again.document, &opts);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// `slim_to_vec` writes the bytes of the slim copy, whatever the values (references into
+    /// maps of models that are there or not, maps left empty between other keys, odd shapes),
+    /// before and after compat.
+    #[test]
+    fn the_body_written_without_a_copy_is_the_slim_copy_on_arbitrary_values(
+        v2 in any::<bool>(),
+        paths in arbitrary_json(),
+        schemas in arbitrary_json(),
+        params in arbitrary_json(),
+        extra in arbitrary_json(),
+    ) {
+        let root = if v2 {
+            json!({"swagger": "2.0", "info": extra, "parameters": params, "paths": paths,
+                   "definitions": schemas, "responses": params,
+                   "x-amazon-apigateway-x": extra, "tags": extra})
+        } else {
+            json!({"openapi": "3.0.3",
+                   "components": {"parameters": params, "schemas": schemas,
+                                  "x-amazon-apigateway-y": extra, "responses": params,
+                                  "headers": params, "requestBodies": params},
+                   "paths": paths, "servers": extra, "x-amazon-apigateway-x": extra})
+        };
+        prop_assert_eq!(
+            lambda_sync_compat::slim_to_vec(&root),
+            serde_json::to_vec(&lambda_sync_compat::slim(&root)).unwrap()
+        );
+        let doc = Document::from_value(root, Format::Json).unwrap();
+        let out = transform(&doc, &CompatOptions::default());
+        let v = out.document.value();
+        prop_assert_eq!(
+            lambda_sync_compat::slim_to_vec(v),
+            serde_json::to_vec(&lambda_sync_compat::slim(v)).unwrap()
+        );
+    }
+}

@@ -1,14 +1,16 @@
 //! The slim body: what is left out, what is kept, and properties over every fixture.
 
 use crate::support::yaml;
-use lambda_sync_compat::{CompatOptions, lint, resource_paths, slim, transform};
+use lambda_sync_compat::{CompatOptions, lint, resource_paths, slim, slim_to_vec, transform};
 use lambda_sync_spec::{collect_refs, pointer};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 #[track_caller]
 fn check(input: &str, expect: &str) {
-    let got = slim(yaml(input).into_value());
+    let doc = yaml(input).into_value();
+    assert_same_bytes(&doc, "check");
+    let got = slim(doc);
     let want = yaml(expect).into_value();
     assert_eq!(
         got,
@@ -259,6 +261,7 @@ fn every_fixture_keeps_its_api_loses_no_target_and_gains_no_finding() {
             let full = out.document.value().clone();
             let body = slim(full.clone());
             let name = path.display();
+            assert_same_bytes(&full, &name.to_string());
             assert!(
                 local_refs_dangling(&body).is_empty(),
                 "{name}: {:?}",
@@ -293,4 +296,100 @@ fn every_fixture_keeps_its_api_loses_no_target_and_gains_no_finding() {
         }
     }
     assert!(checked > 30, "only {checked} fixtures checked");
+}
+
+/// `slim_to_vec` writes exactly the bytes of the slim copy.
+#[track_caller]
+fn assert_same_bytes(doc: &Value, name: &str) {
+    let want = serde_json::to_vec(&slim(doc)).unwrap();
+    let got = slim_to_vec(doc);
+    assert!(
+        got == want,
+        "{name}: slim_to_vec differs from the slim copy\ngot:  {}\nwant: {}",
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(&want)
+    );
+}
+
+/// The odd corners of the body written without a copy: maps of models left empty are removed
+/// where they were (`serde_json::Map::remove` moves the last key into their place), values of
+/// an unexpected shape are kept as they are, API Gateway's entries are kept unreferenced, and
+/// references are followed only from what is kept.
+#[test]
+fn the_body_written_without_a_copy_is_the_slim_copy() {
+    let cases = [
+        // 2.0: unused `parameters` in the middle of the root, used `definitions`.
+        r##"
+swagger: "2.0"
+info: {title: T, version: "1", x-logo: l}
+parameters: {p: {name: p, in: query, type: string}}
+definitions: {A: {type: object, properties: {b: {$ref: "#/definitions/B"}}}, B: {type: string}, C: {type: integer}}
+paths:
+  /a: {get: {responses: {"200": {description: ok, schema: {$ref: "#/definitions/A"}}}}}
+responses: {r: {description: unused}}
+host: example.com
+x-amazon-apigateway-binary-media-types: [image/png]
+tags: [{name: t}]
+"##,
+        // 3.x: components left with nothing, in the middle of the root.
+        r##"
+openapi: 3.0.3
+components: {schemas: {U: {type: string}}, parameters: {}, x-other: 1}
+info: {title: T, version: "1"}
+paths:
+  /a: {get: {responses: {"200": {description: ok}}}}
+x-amazon-apigateway-policy: {Version: "2012-10-17"}
+servers: [{url: "https://{h}/v1", description: d, variables: {h: {default: e.com, description: x}}}]
+"##,
+        // 3.x: some kinds kept, some emptied, API Gateway entries, references only from
+        // documentation (not followed), a reference from a kept extension (followed), odd
+        // shapes.
+        r##"
+openapi: 3.1.0
+info: {title: T, version: "1"}
+paths:
+  x-amazon-apigateway-any: {$ref: "#/components/schemas/FromExt"}
+  x-other: {$ref: "#/components/schemas/FromOther"}
+  /a:
+    parameters: not-a-list
+    get:
+      parameters: [{$ref: "#/components/parameters/P"}, {name: q, in: query, schema: [1, 2], example: {$ref: "#/components/schemas/FromExample"}}]
+      requestBody: {$ref: "#/components/requestBodies/B"}
+      responses:
+        "200":
+          description: ok
+          headers: {X-A: {$ref: "#/components/headers/H"}, $ref: "#/components/headers/H2"}
+          content: {application/json: {schema: {type: array, items: [{$ref: "#/components/schemas/T1"}], properties: 7, not: {$ref: "#/components/schemas/T2"}, description: {$ref: "#/components/schemas/FromDoc"}}}}
+        x-amazon-apigateway-foo: {$ref: "#/components/responses/R"}
+components:
+  headers: {H: {schema: {type: string}}, H2: {schema: {type: integer}}, H3: {schema: {type: boolean}}}
+  schemas:
+    FromExt: {type: string}
+    FromOther: {type: string}
+    FromExample: {type: string}
+    FromDoc: {type: string}
+    T1: {allOf: [{$ref: "#/components/schemas/T3"}], additionalProperties: {$ref: "#/components/schemas/T4"}}
+    T2: {type: string, title: t}
+    T3: {type: string}
+    T4: {type: string}
+    x-amazon-apigateway-kept: {description: d, type: string, properties: {a: {$ref: "#/components/schemas/Never"}}}
+    Never: {type: string}
+  parameters: {P: {name: p, in: query, schema: {$ref: "#/components/schemas/T4"}}}
+  requestBodies: {B: {content: {application/json: {schema: {type: object}}}}, Unused: {content: {}}}
+  responses: {R: {description: r}, Unused: {description: u}}
+  securitySchemes: {k: {type: apiKey, name: k, in: header, description: d, x-amazon-apigateway-authtype: custom}}
+"##,
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let doc = yaml(text).into_value();
+        assert_same_bytes(&doc, &format!("case {i}"));
+    }
+    // Not a definition at all.
+    for v in [
+        serde_json::json!([1, 2]),
+        serde_json::json!("x"),
+        serde_json::json!({}),
+    ] {
+        assert_same_bytes(&v, "odd root");
+    }
 }

@@ -247,3 +247,83 @@ x-items:
     assert_eq!(codes(&ops[0]), ["200"]);
     assert_eq!(ops[1].pointer, "/paths/~1c/post");
 }
+
+/// `operations_in` lists path items kept elsewhere in the document exactly as `operations`
+/// lists them in a copy whose `paths` are those items (without their `x-` keys): the same
+/// pointers, parameters (resolved in the document, or among the items for `#/paths/...`),
+/// bodies and responses.
+#[test]
+fn operations_in_reads_set_aside_path_items_like_a_copy() {
+    let cases = [
+        // 3.x: references into components, into the set-aside items, into an `x-` key.
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a: {get: {operationId: a, responses: {"200": {description: ok}}}}
+  x-aside:
+    x-note: not a path
+    /b/{id}:
+      parameters: [{$ref: "#/components/parameters/id"}]
+      get:
+        operationId: b
+        parameters:
+          - {$ref: "#/paths/~1b~1{id}/x-shared"}
+          - {$ref: "#/paths/x-note"}
+          - {name: q, in: query, schema: {$ref: "#/components/schemas/S"}}
+        requestBody: {$ref: "#/components/requestBodies/B"}
+        responses:
+          "200": {$ref: "#/components/responses/R"}
+          "404": {description: none}
+      x-shared: {name: h, in: header, schema: {type: string}}
+    /c: {$ref: "#/paths/~1b~1{id}"}
+    /d: {$ref: "#/paths/~1a"}
+components:
+  parameters:
+    id: {name: id, in: path, required: true, schema: {type: integer, format: int64}}
+  schemas:
+    S: {type: string, format: date}
+  requestBodies:
+    B: {content: {application/json: {schema: {$ref: "#/components/schemas/S"}}}}
+  responses:
+    R: {description: ok, content: {application/json: {schema: {type: object}}}}
+"##,
+        // 2.0: `definitions`, a body parameter, root `consumes`.
+        r##"
+swagger: "2.0"
+info: {title: T, version: "1"}
+consumes: [application/xml]
+paths:
+  x-aside:
+    /p/{id}:
+      put:
+        parameters:
+          - {$ref: "#/parameters/id"}
+          - {name: body, in: body, schema: {$ref: "#/definitions/P"}}
+        responses: {"200": {description: ok, schema: {$ref: "#/definitions/P"}}}
+parameters:
+  id: {name: id, in: path, required: true, type: string}
+definitions:
+  P: {type: object}
+"##,
+    ];
+    for text in cases {
+        let doc = load_str(text).unwrap().document;
+        let aside = doc.value().pointer("/paths/x-aside").unwrap();
+        let mut copy = doc.value().clone();
+        copy["paths"] = serde_json::Value::Object(
+            aside
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(k, _)| !k.starts_with("x-"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
+        let copy = lambda_sync_spec::Document::from_value(copy, doc.format()).unwrap();
+        let expected = copy.operations();
+        let got = doc.operations_in(aside);
+        assert!(!got.is_empty());
+        assert_eq!(got, expected);
+    }
+}
