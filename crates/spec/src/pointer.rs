@@ -14,11 +14,33 @@ pub fn escape(token: &str) -> Cow<'_, str> {
 
 /// Unescapes one reference token: `~1` → `/`, `~0` → `~`.
 pub fn unescape(token: &str) -> Cow<'_, str> {
-    if token.contains('~') {
-        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-    } else {
-        Cow::Borrowed(token)
+    let Some(first) = token.find('~') else {
+        return Cow::Borrowed(token);
+    };
+    // One pass (the same as replacing `~1` then `~0`): a `~` followed by anything else stays.
+    let mut out = String::with_capacity(token.len());
+    out.push_str(&token[..first]);
+    let mut rest = &token[first..];
+    while let Some(at) = rest.find('~') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match rest.as_bytes().get(1) {
+            Some(b'1') => {
+                out.push('/');
+                rest = &rest[2..];
+            }
+            Some(b'0') => {
+                out.push('~');
+                rest = &rest[2..];
+            }
+            _ => {
+                out.push('~');
+                rest = &rest[1..];
+            }
+        }
     }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// Appends one token to a pointer: `push("/paths", "/pets")` gives `/paths/~1pets`.
@@ -194,6 +216,34 @@ mod tests {
             assert_eq!(unescape(esc), raw);
         }
         assert_eq!(unescape("~01"), "~1", "~0 must be decoded after ~1");
+        for (esc, raw) in [
+            ("~", "~"),
+            ("a~", "a~"),
+            ("~2~~1", "~2~/"),
+            ("~00", "~0"),
+            ("é~1ü", "é/ü"),
+        ] {
+            assert_eq!(unescape(esc), raw);
+        }
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// The one-pass unescape is RFC 6901's two replacements (`~1` first, then `~0`), on
+        /// any text, invalid escapes included.
+        #[test]
+        fn unescape_is_the_two_replacements(
+            token in proptest::collection::vec(
+                proptest::sample::select(vec!["~", "0", "1", "2", "/", "a", "é"]),
+                0..12,
+            ).prop_map(|parts: Vec<&str>| parts.concat()),
+        ) {
+            proptest::prop_assert_eq!(
+                unescape(&token).into_owned(),
+                token.replace("~1", "/").replace("~0", "~")
+            );
+        }
     }
 
     #[test]
