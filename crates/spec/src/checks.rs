@@ -5,6 +5,7 @@ use crate::document::Document;
 use crate::pointer::{self, Reference};
 use crate::refs::RefSite;
 use crate::views::{ParameterLocation, path_template_names};
+use rustc_hash::FxHashSet;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -17,10 +18,16 @@ pub(crate) fn check(doc: &Document, sites: &[RefSite], diags: &mut Vec<Diagnosti
 fn check_refs(doc: &Document, sites: &[RefSite], diags: &mut Vec<Diagnostic>) {
     let already: HashSet<&str> = diags.iter().map(|d| d.pointer.as_str()).collect();
     let mut found = Vec::new();
+    // Targets seen to resolve: most `$ref`s name a few shared components, each looked up once.
+    let mut resolves: FxHashSet<&str> = FxHashSet::default();
     for site in sites {
+        if resolves.contains(site.target.as_str()) {
+            continue;
+        }
         let problem = match pointer::parse_ref(&site.target) {
             Some(Reference::Local(p)) => {
                 if pointer::get(doc.value(), &p).is_some() {
+                    resolves.insert(&site.target);
                     continue;
                 }
                 format!(

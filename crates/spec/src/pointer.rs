@@ -5,11 +5,25 @@ use std::borrow::Cow;
 
 /// Escapes one reference token: `~` → `~0`, `/` → `~1`.
 pub fn escape(token: &str) -> Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
-    } else {
-        Cow::Borrowed(token)
+    let Some(first) = token.bytes().position(|b| b == b'~' || b == b'/') else {
+        return Cow::Borrowed(token);
+    };
+    // One pass over the bytes (`~` and `/` are ASCII, so never inside a multi-byte character).
+    let mut out = String::with_capacity(token.len() + 4);
+    out.push_str(&token[..first]);
+    let mut from = first;
+    for (i, b) in token.bytes().enumerate().skip(first) {
+        let esc = match b {
+            b'~' => "~0",
+            b'/' => "~1",
+            _ => continue,
+        };
+        out.push_str(&token[from..i]);
+        out.push_str(esc);
+        from = i + 1;
     }
+    out.push_str(&token[from..]);
+    Cow::Owned(out)
 }
 
 /// Unescapes one reference token: `~1` → `/`, `~0` → `~`.
@@ -224,6 +238,15 @@ mod tests {
             ("é~1ü", "é/ü"),
         ] {
             assert_eq!(unescape(esc), raw);
+        }
+    }
+
+    /// The one-pass escape is the two replacements (`~` first), and unescape undoes it.
+    #[test]
+    fn escape_is_the_two_replacements() {
+        for raw in ["", "a", "/", "~", "/pets/{id}", "~/~/", "é/ü~", "a~1b", "//x//"] {
+            assert_eq!(escape(raw), raw.replace('~', "~0").replace('/', "~1"));
+            assert_eq!(unescape(&escape(raw)), raw);
         }
     }
 
