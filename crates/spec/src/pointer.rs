@@ -103,7 +103,7 @@ pub fn get<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     let mut cur = value;
     for token in rest.split('/') {
         cur = match cur {
-            Value::Object(map) => map.get(unescape(token).as_ref())?,
+            Value::Object(map) => member(map, &unescape(token))?,
             Value::Array(items) => items.get(array_index(token)?)?,
             _ => return None,
         };
@@ -130,12 +130,35 @@ pub fn get_mut<'a>(value: &'a mut Value, pointer: &str) -> Option<&'a mut Value>
     let mut cur = value;
     for token in rest.split('/') {
         cur = match cur {
-            Value::Object(map) => map.get_mut(unescape(token).as_ref())?,
+            Value::Object(map) => member_mut(map, &unescape(token))?,
             Value::Array(items) => items.get_mut(array_index(token)?)?,
             _ => return None,
         };
     }
     Some(cur)
+}
+
+/// Objects with at most this many members are searched by comparing keys: cheaper than
+/// hashing the key (serde_json's maps use SipHash), and most objects on a pointer's way are
+/// small (`components`, a path item, an operation).
+const SCAN_MAX: usize = 8;
+
+/// Member `key` of `map`.
+fn member<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= SCAN_MAX {
+        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get(key)
+    }
+}
+
+/// Member `key` of `map`, mutable.
+fn member_mut<'a>(map: &'a mut serde_json::Map<String, Value>, key: &str) -> Option<&'a mut Value> {
+    if map.len() <= SCAN_MAX {
+        map.iter_mut().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get_mut(key)
+    }
 }
 
 /// An array index token as RFC 6901 writes it: digits, no leading zero, no sign.
@@ -241,10 +264,39 @@ mod tests {
         }
     }
 
+    /// Small objects are searched by comparing keys, larger ones by hash: the same answers.
+    #[test]
+    fn get_in_small_and_large_objects() {
+        for n in [0, 1, SCAN_MAX, SCAN_MAX + 1, 40] {
+            let mut v = serde_json::json!({});
+            for i in 0..n {
+                v[format!("k/{i}")] = serde_json::json!({ "i": i });
+            }
+            for i in 0..n {
+                let p = format!("/k~1{i}/i");
+                assert_eq!(get(&v, &p), Some(&serde_json::json!(i)), "{p} of {n}");
+                *get_mut(&mut v, &p).unwrap() = serde_json::json!(i + 1);
+                assert_eq!(v.pointer(&p), Some(&serde_json::json!(i + 1)));
+            }
+            assert_eq!(get(&v, "/k~1missing"), None);
+            assert!(get_mut(&mut v, "/k/0").is_none());
+        }
+    }
+
     /// The one-pass escape is the two replacements (`~` first), and unescape undoes it.
     #[test]
     fn escape_is_the_two_replacements() {
-        for raw in ["", "a", "/", "~", "/pets/{id}", "~/~/", "é/ü~", "a~1b", "//x//"] {
+        for raw in [
+            "",
+            "a",
+            "/",
+            "~",
+            "/pets/{id}",
+            "~/~/",
+            "é/ü~",
+            "a~1b",
+            "//x//",
+        ] {
             assert_eq!(escape(raw), raw.replace('~', "~0").replace('/', "~1"));
             assert_eq!(unescape(&escape(raw)), raw);
         }
