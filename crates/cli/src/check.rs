@@ -1,7 +1,7 @@
 //! `lambda-sync check`.
 
 use crate::exit::{FINDINGS, OK, usage};
-use crate::output::{OutputFormat, diagnostic_line, out, out_line, report_load_error};
+use crate::output::{OutputFormat, out, out_line, push_diagnostic_line, report_load_error};
 use lambda_sync_spec::Diagnostic;
 use std::path::PathBuf;
 
@@ -69,30 +69,34 @@ fn print_findings(
 ) {
     match format {
         OutputFormat::Text => {
-            let mut text = String::new();
+            let file = file.display();
+            let mut text = String::with_capacity(diagnostics.len() * 160);
             for (d, b) in diagnostics.iter().zip(blocks) {
-                let line = diagnostic_line(file, d);
                 let tag = match (d.is_error(), b) {
                     (true, true) => " [blocks push]",
                     (true, false) => " [repaired by compat]",
                     _ => "",
                 };
-                let rule = format!("[{}]:", d.rule);
-                text.push_str(&line.replacen(&rule, &format!("[{}]{tag}:", d.rule), 1));
+                push_diagnostic_line(&mut text, &file, d, tag);
                 text.push('\n');
             }
             out(&text);
         }
         OutputFormat::Json => {
-            let list: Vec<serde_json::Value> = diagnostics
+            /// A diagnostic with whether it blocks a push, serialised straight to text (no
+            /// intermediate `Value`): the diagnostic's fields, then `blocks_push`.
+            #[derive(serde::Serialize)]
+            struct Finding<'a> {
+                #[serde(flatten)]
+                diagnostic: &'a Diagnostic,
+                blocks_push: bool,
+            }
+            let list: Vec<Finding<'_>> = diagnostics
                 .iter()
                 .zip(blocks)
-                .map(|(d, b)| {
-                    let mut v = serde_json::to_value(d).expect("a diagnostic serialises");
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("blocks_push".into(), serde_json::Value::Bool(*b));
-                    }
-                    v
+                .map(|(d, b)| Finding {
+                    diagnostic: d,
+                    blocks_push: *b,
                 })
                 .collect();
             out_line(&serde_json::to_string_pretty(&list).unwrap_or_default());

@@ -16,17 +16,32 @@ pub enum OutputFormat {
 
 /// One diagnostic as a line: `file:line:col: severity[rule]: message`.
 pub fn diagnostic_line(file: &Path, d: &Diagnostic) -> String {
-    let file = file.display();
-    match (d.line, d.column) {
-        (Some(l), c) => format!(
-            "{file}:{l}:{}: {}[{}]: {}",
+    let mut line = String::new();
+    push_diagnostic_line(&mut line, &file.display(), d, "");
+    line
+}
+
+/// Appends [`diagnostic_line`] to `out`, with `tag` right after `[rule]` (e.g. `check`'s
+/// ` [repaired by compat]`), without a line break.
+pub fn push_diagnostic_line(
+    out: &mut String,
+    file: &impl std::fmt::Display,
+    d: &Diagnostic,
+    tag: &str,
+) {
+    use std::fmt::Write as _;
+    let _ = match (d.line, d.column) {
+        (Some(l), c) => write!(
+            out,
+            "{file}:{l}:{}: {}[{}]{tag}: {}",
             c.unwrap_or(1),
             d.severity,
             d.rule,
             d.message
         ),
-        _ => format!(
-            "{file}: {}[{}]: {} (at {})",
+        _ => write!(
+            out,
+            "{file}: {}[{}]{tag}: {} (at {})",
             d.severity,
             d.rule,
             d.message,
@@ -36,7 +51,7 @@ pub fn diagnostic_line(file: &Path, d: &Diagnostic) -> String {
                 &d.pointer
             }
         ),
-    }
+    };
 }
 
 /// Writes `bytes` to stdout. A reader that went away (`| head`) is not an error: the rest of

@@ -5,7 +5,9 @@ use crate::document::Document;
 use crate::pointer::{self, Reference};
 use crate::refs::RefSite;
 use crate::views::{ParameterLocation, path_template_names};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Runs the loader's checks; `sites` are the `$ref`s of `doc` ([`crate::collect_refs`]).
@@ -17,10 +19,16 @@ pub(crate) fn check(doc: &Document, sites: &[RefSite], diags: &mut Vec<Diagnosti
 fn check_refs(doc: &Document, sites: &[RefSite], diags: &mut Vec<Diagnostic>) {
     let already: HashSet<&str> = diags.iter().map(|d| d.pointer.as_str()).collect();
     let mut found = Vec::new();
+    // Targets seen to resolve: most `$ref`s name a few shared components, each looked up once.
+    let mut resolves: FxHashSet<&str> = FxHashSet::default();
     for site in sites {
+        if resolves.contains(site.target.as_str()) {
+            continue;
+        }
         let problem = match pointer::parse_ref(&site.target) {
             Some(Reference::Local(p)) => {
                 if pointer::get(doc.value(), &p).is_some() {
+                    resolves.insert(&site.target);
                     continue;
                 }
                 format!(
@@ -121,7 +129,7 @@ fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {
             let Some(items) = list.and_then(Value::as_array) else {
                 continue;
             };
-            let mut seen: HashMap<(String, String), usize> = HashMap::new();
+            let mut seen: FxHashMap<(Cow<'_, str>, &str), usize> = FxHashMap::default();
             let mut capped = Capped::new("duplicate-parameter", &list_pointer);
             for (i, raw) in items.iter().enumerate() {
                 let Some((p, _)) = doc.deref(raw) else {
@@ -134,9 +142,9 @@ fn check_operations(doc: &Document, diags: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let key = if loc == "header" {
-                    (name.to_ascii_lowercase(), loc.to_string())
+                    (Cow::Owned(name.to_ascii_lowercase()), loc)
                 } else {
-                    (name.to_string(), loc.to_string())
+                    (Cow::Borrowed(name), loc)
                 };
                 if let Some(first) = seen.get(&key) {
                     capped.push(diags, format!("{list_pointer}/{i}"), || {

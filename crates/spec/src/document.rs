@@ -359,8 +359,12 @@ impl Document {
             return;
         }
         let found = crate::position::locate(source, self.format, &wanted);
-        for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
-            if let Some(&(line, column)) = found.get(d.pointer.as_str()) {
+        for (d, at) in diagnostics
+            .iter_mut()
+            .filter(|d| d.line.is_none())
+            .zip(found)
+        {
+            if let Some((line, column)) = at {
                 d.line = Some(line);
                 d.column = Some(column);
             }

@@ -5,20 +5,56 @@ use std::borrow::Cow;
 
 /// Escapes one reference token: `~` → `~0`, `/` → `~1`.
 pub fn escape(token: &str) -> Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
-    } else {
-        Cow::Borrowed(token)
+    let Some(first) = token.bytes().position(|b| b == b'~' || b == b'/') else {
+        return Cow::Borrowed(token);
+    };
+    // One pass over the bytes (`~` and `/` are ASCII, so never inside a multi-byte character).
+    let mut out = String::with_capacity(token.len() + 4);
+    out.push_str(&token[..first]);
+    let mut from = first;
+    for (i, b) in token.bytes().enumerate().skip(first) {
+        let esc = match b {
+            b'~' => "~0",
+            b'/' => "~1",
+            _ => continue,
+        };
+        out.push_str(&token[from..i]);
+        out.push_str(esc);
+        from = i + 1;
     }
+    out.push_str(&token[from..]);
+    Cow::Owned(out)
 }
 
 /// Unescapes one reference token: `~1` → `/`, `~0` → `~`.
 pub fn unescape(token: &str) -> Cow<'_, str> {
-    if token.contains('~') {
-        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-    } else {
-        Cow::Borrowed(token)
+    let Some(first) = token.find('~') else {
+        return Cow::Borrowed(token);
+    };
+    // One pass (the same as replacing `~1` then `~0`): a `~` followed by anything else stays.
+    let mut out = String::with_capacity(token.len());
+    out.push_str(&token[..first]);
+    let mut rest = &token[first..];
+    while let Some(at) = rest.find('~') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match rest.as_bytes().get(1) {
+            Some(b'1') => {
+                out.push('/');
+                rest = &rest[2..];
+            }
+            Some(b'0') => {
+                out.push('~');
+                rest = &rest[2..];
+            }
+            _ => {
+                out.push('~');
+                rest = &rest[1..];
+            }
+        }
     }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// Appends one token to a pointer: `push("/paths", "/pets")` gives `/paths/~1pets`.
@@ -67,7 +103,7 @@ pub fn get<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     let mut cur = value;
     for token in rest.split('/') {
         cur = match cur {
-            Value::Object(map) => map.get(unescape(token).as_ref())?,
+            Value::Object(map) => member(map, &unescape(token))?,
             Value::Array(items) => items.get(array_index(token)?)?,
             _ => return None,
         };
@@ -94,12 +130,35 @@ pub fn get_mut<'a>(value: &'a mut Value, pointer: &str) -> Option<&'a mut Value>
     let mut cur = value;
     for token in rest.split('/') {
         cur = match cur {
-            Value::Object(map) => map.get_mut(unescape(token).as_ref())?,
+            Value::Object(map) => member_mut(map, &unescape(token))?,
             Value::Array(items) => items.get_mut(array_index(token)?)?,
             _ => return None,
         };
     }
     Some(cur)
+}
+
+/// Objects with at most this many members are searched by comparing keys: cheaper than
+/// hashing the key (serde_json's maps use SipHash), and most objects on a pointer's way are
+/// small (`components`, a path item, an operation).
+const SCAN_MAX: usize = 8;
+
+/// Member `key` of `map`.
+fn member<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= SCAN_MAX {
+        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get(key)
+    }
+}
+
+/// Member `key` of `map`, mutable.
+fn member_mut<'a>(map: &'a mut serde_json::Map<String, Value>, key: &str) -> Option<&'a mut Value> {
+    if map.len() <= SCAN_MAX {
+        map.iter_mut().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get_mut(key)
+    }
 }
 
 /// An array index token as RFC 6901 writes it: digits, no leading zero, no sign.
@@ -194,6 +253,72 @@ mod tests {
             assert_eq!(unescape(esc), raw);
         }
         assert_eq!(unescape("~01"), "~1", "~0 must be decoded after ~1");
+        for (esc, raw) in [
+            ("~", "~"),
+            ("a~", "a~"),
+            ("~2~~1", "~2~/"),
+            ("~00", "~0"),
+            ("é~1ü", "é/ü"),
+        ] {
+            assert_eq!(unescape(esc), raw);
+        }
+    }
+
+    /// Small objects are searched by comparing keys, larger ones by hash: the same answers.
+    #[test]
+    fn get_in_small_and_large_objects() {
+        for n in [0, 1, SCAN_MAX, SCAN_MAX + 1, 40] {
+            let mut v = serde_json::json!({});
+            for i in 0..n {
+                v[format!("k/{i}")] = serde_json::json!({ "i": i });
+            }
+            for i in 0..n {
+                let p = format!("/k~1{i}/i");
+                assert_eq!(get(&v, &p), Some(&serde_json::json!(i)), "{p} of {n}");
+                *get_mut(&mut v, &p).unwrap() = serde_json::json!(i + 1);
+                assert_eq!(v.pointer(&p), Some(&serde_json::json!(i + 1)));
+            }
+            assert_eq!(get(&v, "/k~1missing"), None);
+            assert!(get_mut(&mut v, "/k/0").is_none());
+        }
+    }
+
+    /// The one-pass escape is the two replacements (`~` first), and unescape undoes it.
+    #[test]
+    fn escape_is_the_two_replacements() {
+        for raw in [
+            "",
+            "a",
+            "/",
+            "~",
+            "/pets/{id}",
+            "~/~/",
+            "é/ü~",
+            "a~1b",
+            "//x//",
+        ] {
+            assert_eq!(escape(raw), raw.replace('~', "~0").replace('/', "~1"));
+            assert_eq!(unescape(&escape(raw)), raw);
+        }
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// The one-pass unescape is RFC 6901's two replacements (`~1` first, then `~0`), on
+        /// any text, invalid escapes included.
+        #[test]
+        fn unescape_is_the_two_replacements(
+            token in proptest::collection::vec(
+                proptest::sample::select(vec!["~", "0", "1", "2", "/", "a", "é"]),
+                0..12,
+            ).prop_map(|parts: Vec<&str>| parts.concat()),
+        ) {
+            proptest::prop_assert_eq!(
+                unescape(&token).into_owned(),
+                token.replace("~1", "/").replace("~0", "~")
+            );
+        }
     }
 
     #[test]

@@ -1,18 +1,12 @@
 //! Bodies: request bodies, media types (under `content`) and their encodings.
 
-use super::{Children, Ctx, Walker, child};
-use lambda_sync_spec::pointer;
+use super::{Children, Ctx, Seg, Walker, child};
 use serde_json::{Map, Value};
 
 impl<'a> Walker<'a> {
-    pub(super) fn request_body(
-        &mut self,
-        map: &'a Map<String, Value>,
-        at: &str,
-        out: &mut Children<'a>,
-    ) {
+    pub(super) fn request_body(&mut self, map: &'a Map<String, Value>, out: &mut Children<'a>) {
         if let Some(v) = map.get("content") {
-            child(out, v, at, "content", Ctx::Content);
+            child(out, v, "content", Ctx::Content);
         }
     }
 
@@ -25,23 +19,18 @@ impl<'a> Walker<'a> {
         self.examples(map, at, "a media type");
         for (k, v) in map {
             match k.as_str() {
-                "schema" => self.schema_child(v, &pointer::push(at, k), out),
-                "encoding" => child(out, v, at, k, Ctx::Encodings),
+                "schema" => self.schema_child(v, at, Seg::Key(k), out),
+                "encoding" => child(out, v, k, Ctx::Encodings),
                 _ => {}
             }
         }
     }
 
     /// A media type's `encoding`: each entry's `headers`.
-    pub(super) fn encodings(
-        &mut self,
-        map: &'a Map<String, Value>,
-        at: &str,
-        out: &mut Children<'a>,
-    ) {
+    pub(super) fn encodings(&mut self, map: &'a Map<String, Value>, out: &mut Children<'a>) {
         for (k, v) in map {
             if let Some(h) = v.get("headers") {
-                child(out, h, &pointer::push(at, k), "headers", Ctx::Headers);
+                out.push((h, Seg::Keys(k, "headers"), Ctx::Headers));
             }
         }
     }

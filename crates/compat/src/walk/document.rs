@@ -24,13 +24,13 @@ impl<'a> Walker<'a> {
         self.root_security(map);
         for (k, v) in map {
             match k.as_str() {
-                "info" => child(out, v, at, k, Ctx::Info),
-                "paths" => child(out, v, at, k, Ctx::Paths),
-                "definitions" if self.v2 => child(out, v, at, k, Ctx::SchemaMap),
-                "parameters" if self.v2 => child(out, v, at, k, Ctx::ParamMap),
-                "responses" if self.v2 => child(out, v, at, k, Ctx::ResponseMap),
-                "securityDefinitions" if self.v2 => child(out, v, at, k, Ctx::SecuritySchemes),
-                "components" if !self.v2 => child(out, v, at, k, Ctx::Components),
+                "info" => child(out, v, k, Ctx::Info),
+                "paths" => child(out, v, k, Ctx::Paths),
+                "definitions" if self.v2 => child(out, v, k, Ctx::SchemaMap),
+                "parameters" if self.v2 => child(out, v, k, Ctx::ParamMap),
+                "responses" if self.v2 => child(out, v, k, Ctx::ResponseMap),
+                "securityDefinitions" if self.v2 => child(out, v, k, Ctx::SecuritySchemes),
+                "components" if !self.v2 => child(out, v, k, Ctx::Components),
                 _ => {}
             }
         }
@@ -95,7 +95,7 @@ impl<'a> Walker<'a> {
             );
         }
         if let Some(v) = map.get("license") {
-            child(out, v, at, "license", Ctx::License);
+            child(out, v, "license", Ctx::License);
         }
     }
 
@@ -122,13 +122,13 @@ impl<'a> Walker<'a> {
     ) {
         for (k, v) in map {
             match k.as_str() {
-                "schemas" => child(out, v, at, k, Ctx::SchemaMap),
-                "responses" => child(out, v, at, k, Ctx::ResponseMap),
-                "parameters" => child(out, v, at, k, Ctx::ParamMap),
-                "requestBodies" => child(out, v, at, k, Ctx::RequestBodyMap),
-                "headers" => child(out, v, at, k, Ctx::Headers),
-                "securitySchemes" => child(out, v, at, k, Ctx::SecuritySchemes),
-                "callbacks" => child(out, v, at, k, Ctx::CallbackMap),
+                "schemas" => child(out, v, k, Ctx::SchemaMap),
+                "responses" => child(out, v, k, Ctx::ResponseMap),
+                "parameters" => child(out, v, k, Ctx::ParamMap),
+                "requestBodies" => child(out, v, k, Ctx::RequestBodyMap),
+                "headers" => child(out, v, k, Ctx::Headers),
+                "securitySchemes" => child(out, v, k, Ctx::SecuritySchemes),
+                "callbacks" => child(out, v, k, Ctx::CallbackMap),
                 "pathItems" if self.lower => self.emit(
                     Finding::wrap(
                         "openapi-31",

@@ -64,12 +64,53 @@ enum Ctx {
     SecuritySchemes,
 }
 
-/// The places still to visit: value, JSON Pointer, context.
-type Children<'a> = Vec<(&'a Value, String, Ctx)>;
+/// Where a place to visit is, relative to the object that lists it: the walk keeps one
+/// pointer buffer and appends the segment when it gets there, so no pointer is built for a
+/// place unless it is visited (and then without allocating).
+enum Seg<'a> {
+    /// Member `key` (unescaped).
+    Key(&'a str),
+    /// Element `i`.
+    Index(usize),
+    /// Member `key`'s member `inner` (an unescaped key, then a token that needs no escape).
+    Keys(&'a str, &'static str),
+}
 
-/// Lists member `key` (the value `v`) of the object at `at` to be visited as `ctx`.
-fn child<'a>(out: &mut Children<'a>, v: &'a Value, at: &str, key: &str, ctx: Ctx) {
-    out.push((v, pointer::push(at, key), ctx));
+impl Seg<'_> {
+    /// Appends the segment's tokens to the pointer `at`.
+    fn append_to(&self, at: &mut String) {
+        match self {
+            Seg::Key(k) => {
+                at.push('/');
+                at.push_str(&pointer::escape(k));
+            }
+            Seg::Index(i) => {
+                use std::fmt::Write;
+                let _ = write!(at, "/{i}");
+            }
+            Seg::Keys(k, inner) => {
+                at.push('/');
+                at.push_str(&pointer::escape(k));
+                at.push('/');
+                at.push_str(inner);
+            }
+        }
+    }
+
+    /// The pointer of the place under the object at `at`.
+    fn pointer(&self, at: &str) -> String {
+        let mut p = at.to_string();
+        self.append_to(&mut p);
+        p
+    }
+}
+
+/// The places still to visit, as an object lists them: value, where, context.
+type Children<'a> = Vec<(&'a Value, Seg<'a>, Ctx)>;
+
+/// Lists member `key` (the value `v`) of the object being visited to be visited as `ctx`.
+fn child<'a>(out: &mut Children<'a>, v: &'a Value, key: &'a str, ctx: Ctx) {
+    out.push((v, Seg::Key(key), ctx));
 }
 
 struct Walker<'a> {
@@ -99,13 +140,23 @@ pub(crate) fn walk(
         lower: version == SpecVersion::OpenApi31 && opts.is_enabled("openapi-31"),
         out: Vec::new(),
     };
-    let mut stack: Children<'_> = vec![(doc.value(), String::new(), Ctx::Root)];
+    // Depth first, in document order: each entry holds the length of its parent's pointer, a
+    // prefix of the buffer whenever the entry is taken (everything visited in between is under
+    // that parent).
+    let mut stack: Vec<(&Value, usize, Seg<'_>, Ctx)> = Vec::new();
     let mut children: Children<'_> = Vec::new();
-    while let Some((value, at, ctx)) = stack.pop() {
-        children.clear();
+    let mut at = String::new();
+    w.visit(doc.value(), &at, Ctx::Root, &mut children);
+    while let Some((v, seg, ctx)) = children.pop() {
+        stack.push((v, 0, seg, ctx));
+    }
+    while let Some((value, parent, seg, ctx)) = stack.pop() {
+        at.truncate(parent);
+        seg.append_to(&mut at);
         w.visit(value, &at, ctx, &mut children);
-        while let Some(c) = children.pop() {
-            stack.push(c);
+        let len = at.len();
+        while let Some((v, seg, ctx)) = children.pop() {
+            stack.push((v, len, seg, ctx));
         }
     }
     w.out
@@ -143,18 +194,18 @@ impl<'a> Walker<'a> {
             Ctx::PathItem => self.path_item(map, at, out),
             Ctx::Operation => self.operation(map, at, out),
             // Maps whose every non-extension entry is of one kind.
-            Ctx::CallbackMap => self.entries(map, at, Ctx::Callback, out),
-            Ctx::Callback => self.entries(map, at, Ctx::PathItem, out),
-            Ctx::ParamMap => self.entries(map, at, Ctx::Parameter, out),
-            Ctx::ResponseMap => self.entries(map, at, Ctx::Response, out),
-            Ctx::RequestBodyMap => self.entries(map, at, Ctx::RequestBody, out),
-            Ctx::Content => self.entries(map, at, Ctx::MediaType, out),
-            Ctx::Headers => self.entries(map, at, Ctx::Header, out),
+            Ctx::CallbackMap => self.entries(map, Ctx::Callback, out),
+            Ctx::Callback => self.entries(map, Ctx::PathItem, out),
+            Ctx::ParamMap => self.entries(map, Ctx::Parameter, out),
+            Ctx::ResponseMap => self.entries(map, Ctx::Response, out),
+            Ctx::RequestBodyMap => self.entries(map, Ctx::RequestBody, out),
+            Ctx::Content => self.entries(map, Ctx::MediaType, out),
+            Ctx::Headers => self.entries(map, Ctx::Header, out),
             Ctx::Parameter => self.parameter(map, at, out),
             Ctx::Header => self.header(map, at, out),
-            Ctx::RequestBody => self.request_body(map, at, out),
+            Ctx::RequestBody => self.request_body(map, out),
             Ctx::MediaType => self.media_type(map, at, out),
-            Ctx::Encodings => self.encodings(map, at, out),
+            Ctx::Encodings => self.encodings(map, out),
             Ctx::Responses => self.responses(map, at, out),
             Ctx::Response => self.response(map, at, out),
             Ctx::SchemaMap => self.schema_map(map, at, out),
@@ -167,13 +218,12 @@ impl<'a> Walker<'a> {
     fn entries(
         &mut self,
         map: &'a serde_json::Map<String, Value>,
-        at: &str,
         ctx: Ctx,
         out: &mut Children<'a>,
     ) {
         for (k, v) in map {
             if !k.starts_with("x-") {
-                child(out, v, at, k, ctx);
+                child(out, v, k, ctx);
             }
         }
     }

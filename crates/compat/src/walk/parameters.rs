@@ -1,7 +1,7 @@
 //! Parameters and headers: parameter lists (the form and cookie parameters API Gateway
 //! ignores), parameter and header objects, and the `example(s)` they hold.
 
-use super::{Children, Ctx, Finding, Op, Walker, child};
+use super::{Children, Ctx, Finding, Op, Seg, Walker, child};
 use crate::wrap::{ObjEdit, WRAPPER};
 use serde_json::{Map, Value};
 
@@ -13,7 +13,6 @@ impl<'a> Walker<'a> {
         };
         let owner = at.strip_suffix("/parameters").unwrap_or(at).to_string();
         for (i, raw) in items.iter().enumerate() {
-            let here = format!("{at}/{i}");
             let resolved = self.doc.deref(raw).map(|(v, _)| v).unwrap_or(raw);
             let loc = resolved.get("in").and_then(Value::as_str).unwrap_or("");
             let name = resolved.get("name").and_then(Value::as_str).unwrap_or("");
@@ -36,14 +35,16 @@ impl<'a> Walker<'a> {
                     wrap_params: vec![i],
                     ..ObjEdit::default()
                 };
-                self.emit(Finding::new(rule, here, message).op(Op::Edit {
-                    object: owner.clone(),
-                    edit,
-                }));
+                self.emit(
+                    Finding::new(rule, format!("{at}/{i}"), message).op(Op::Edit {
+                        object: owner.clone(),
+                        edit,
+                    }),
+                );
                 continue;
             }
             if raw.get("$ref").is_none() {
-                out.push((raw, here, Ctx::Parameter));
+                out.push((raw, Seg::Index(i), Ctx::Parameter));
             }
         }
     }
@@ -73,8 +74,8 @@ impl<'a> Walker<'a> {
     fn schema_or_content(&mut self, map: &'a Map<String, Value>, at: &str, out: &mut Children<'a>) {
         for (k, v) in map {
             match k.as_str() {
-                "schema" => self.schema_child(v, &lambda_sync_spec::pointer::push(at, k), out),
-                "content" => child(out, v, at, k, Ctx::Content),
+                "schema" => self.schema_child(v, at, Seg::Key(k), out),
+                "content" => child(out, v, k, Ctx::Content),
                 _ => {}
             }
         }

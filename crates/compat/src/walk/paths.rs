@@ -24,7 +24,7 @@ impl<'a> Walker<'a> {
                     ),
                 ));
             }
-            child(out, item, at, path, Ctx::PathItem);
+            child(out, item, path, Ctx::PathItem);
         }
     }
 
@@ -36,7 +36,7 @@ impl<'a> Walker<'a> {
     ) {
         for (k, v) in map {
             if METHODS.contains(&k.as_str()) {
-                child(out, v, at, k, Ctx::Operation);
+                child(out, v, k, Ctx::Operation);
             } else if k == "trace" {
                 if self.on("trace-operation") {
                     self.emit(Finding::wrap(
@@ -48,10 +48,10 @@ impl<'a> Walker<'a> {
                         ),
                     ));
                 } else {
-                    child(out, v, at, k, Ctx::Operation);
+                    child(out, v, k, Ctx::Operation);
                 }
             } else if k == "parameters" {
-                child(out, v, at, k, Ctx::ParamList);
+                child(out, v, k, Ctx::ParamList);
             }
         }
     }
@@ -81,10 +81,10 @@ impl<'a> Walker<'a> {
         }
         for (k, v) in map {
             match k.as_str() {
-                "parameters" => child(out, v, at, k, Ctx::ParamList),
-                "requestBody" => child(out, v, at, k, Ctx::RequestBody),
-                "responses" => child(out, v, at, k, Ctx::Responses),
-                "callbacks" => child(out, v, at, k, Ctx::CallbackMap),
+                "parameters" => child(out, v, k, Ctx::ParamList),
+                "requestBody" => child(out, v, k, Ctx::RequestBody),
+                "responses" => child(out, v, k, Ctx::Responses),
+                "callbacks" => child(out, v, k, Ctx::CallbackMap),
                 _ => {}
             }
         }

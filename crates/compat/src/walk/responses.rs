@@ -1,7 +1,7 @@
 //! Responses: the responses of an operation (status codes, `default`, ranges, `$ref`s) and
 //! each response object.
 
-use super::{Children, Ctx, Finding, Op, Walker, child};
+use super::{Children, Ctx, Finding, Op, Seg, Walker, child};
 use crate::report::ChangeAction;
 use crate::wrap::WRAPPER;
 use lambda_sync_spec::pointer;
@@ -75,7 +75,7 @@ impl<'a> Walker<'a> {
                 self.response_ref(resp, target, &here);
                 continue;
             }
-            out.push((resp, here, Ctx::Response));
+            out.push((resp, Seg::Key(code), Ctx::Response));
         }
     }
 
@@ -140,9 +140,9 @@ impl<'a> Walker<'a> {
         }
         for (k, v) in map {
             match k.as_str() {
-                "schema" if self.v2 => self.schema_child(v, &pointer::push(at, k), out),
-                "headers" => child(out, v, at, k, Ctx::Headers),
-                "content" if !self.v2 => child(out, v, at, k, Ctx::Content),
+                "schema" if self.v2 => self.schema_child(v, at, Seg::Key(k), out),
+                "headers" => child(out, v, k, Ctx::Headers),
+                "content" if !self.v2 => child(out, v, k, Ctx::Content),
                 _ => {}
             }
         }

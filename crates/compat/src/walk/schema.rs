@@ -1,7 +1,7 @@
 //! Schemas: the keywords API Gateway's models (JSON Schema draft 4) do not take, and the
 //! positions that hold schemas (`properties`, `items`, `allOf`, ...).
 
-use super::{Children, Ctx, Finding, Op, Walker, child};
+use super::{Children, Ctx, Finding, Op, Seg, Walker, child};
 use crate::report::ChangeAction;
 use crate::wrap::WRAPPER;
 use lambda_sync_spec::pointer;
@@ -19,10 +19,18 @@ pub(super) fn type_of(v: &Map<String, Value>) -> Option<&str> {
 
 impl<'a> Walker<'a> {
     /// A value in a schema position: objects are walked; 3.1 boolean schemas are lowered.
-    pub(super) fn schema_child(&mut self, v: &'a Value, at: &str, out: &mut Children<'a>) {
+    /// `at` is the pointer of the object that holds the value, `seg` where the value is in it.
+    pub(super) fn schema_child(
+        &mut self,
+        v: &'a Value,
+        at: &str,
+        seg: Seg<'a>,
+        out: &mut Children<'a>,
+    ) {
         match v {
-            Value::Object(_) => out.push((v, at.to_string(), Ctx::Schema)),
+            Value::Object(_) => out.push((v, seg, Ctx::Schema)),
             Value::Bool(b) if self.lower => {
+                let at = seg.pointer(at);
                 let value = if *b { json!({}) } else { json!({"not": {}}) };
                 let message = format!(
                     "the boolean schema `{b}` does not exist in OpenAPI 3.0; compat writes `{value}`"
@@ -45,7 +53,7 @@ impl<'a> Walker<'a> {
     pub(super) fn schema_list(&mut self, value: &'a Value, at: &str, out: &mut Children<'a>) {
         if let Value::Array(items) = value {
             for (i, item) in items.iter().enumerate() {
-                self.schema_child(item, &format!("{at}/{i}"), out);
+                self.schema_child(item, at, Seg::Index(i), out);
             }
         }
     }
@@ -58,7 +66,7 @@ impl<'a> Walker<'a> {
         out: &mut Children<'a>,
     ) {
         for (k, v) in map {
-            self.schema_child(v, &pointer::push(at, k), out);
+            self.schema_child(v, at, Seg::Key(k), out);
         }
     }
 
@@ -80,17 +88,17 @@ impl<'a> Walker<'a> {
             }
             match k.as_str() {
                 "properties" | "patternProperties" if v.is_object() => {
-                    child(out, v, at, k, Ctx::SchemaMap);
+                    child(out, v, k, Ctx::SchemaMap);
                 }
                 "additionalProperties" | "not" | "additionalItems" if v.is_object() => {
-                    child(out, v, at, k, Ctx::Schema);
+                    child(out, v, k, Ctx::Schema);
                 }
                 "items" => match v {
-                    Value::Array(_) => child(out, v, at, k, Ctx::SchemaList),
-                    _ => self.schema_child(v, &pointer::push(at, k), out),
+                    Value::Array(_) => child(out, v, k, Ctx::SchemaList),
+                    _ => self.schema_child(v, at, Seg::Key(k), out),
                 },
                 "allOf" | "anyOf" | "oneOf" if v.is_array() => {
-                    child(out, v, at, k, Ctx::SchemaList);
+                    child(out, v, k, Ctx::SchemaList);
                 }
                 _ => {}
             }
