@@ -317,14 +317,21 @@ impl Account {
             let sdk = SdkAws::from_env(o).await?;
             (Arc::new(sdk.clone()), Arc::new(sdk), None)
         } else {
-            let file = state.account_file(&settings.region, &settings.account_id)?;
-            let path = args.state.join(&file);
-            let fake = FakeAws::load_or_default(
-                &path,
-                settings.region.clone(),
-                settings.account_id.clone(),
-            )
-            .with_context(|| format!("opening the local account {}", path.display()))?;
+            // `account.json` is read (and parsed) once: to tell whose it is, and as the account.
+            let (file, loaded) =
+                state.account_file_loaded(&settings.region, &settings.account_id)?;
+            let fake = match loaded {
+                Some(fake) => fake,
+                None => {
+                    let path = args.state.join(&file);
+                    FakeAws::load_or_default(
+                        &path,
+                        settings.region.clone(),
+                        settings.account_id.clone(),
+                    )
+                    .with_context(|| format!("opening the local account {}", path.display()))?
+                }
+            };
             // The local account has the quotas the configuration says the account has, and
             // applies Lambda's runtime rules as on the same day as the engine.
             fake.set_resources_per_api(settings.quotas.resources_per_api);
@@ -474,17 +481,26 @@ impl Account {
             let root = self
                 .state
                 .functions_dir(&settings.region, &settings.account_id)?;
-            crate::unzip::remove_partial_folders(&root);
+            // One listing of the folder (not a lookup per function); the partial folders a
+            // killed run left are removed on the way.
+            let existing = crate::unzip::remove_partial_folders(&root);
+            let created: std::collections::HashSet<&str> =
+                report.functions_created.iter().map(String::as_str).collect();
+            let reused: std::collections::HashSet<&str> =
+                report.functions_reused.iter().map(String::as_str).collect();
+            let mut writer = crate::unzip::FolderWriter::new(&root);
             for f in &prepared.functions {
                 let dir = root.join(&f.name);
-                if report.functions_created.contains(&f.name) && dir.exists() {
+                let exists = existing.contains(std::ffi::OsStr::new(&f.name));
+                if created.contains(f.name.as_str()) && exists {
                     let source = f.code()?.source.as_bytes();
                     lambda_sync_spec::write_atomic(&dir.join(&f.file_name), source)?;
-                } else if report.functions_created.contains(&f.name) {
+                } else if created.contains(f.name.as_str()) {
                     let source = f.code()?.source.as_bytes();
-                    crate::unzip::write_folder(&dir, &[(&f.file_name, source)])
+                    writer
+                        .write_folder(&f.name, &[(&f.file_name, source)])
                         .with_context(|| format!("writing the code of function {}", f.name))?;
-                } else if report.functions_reused.contains(&f.name) && !dir.exists() {
+                } else if reused.contains(f.name.as_str()) && !exists {
                     use lambda_sync::aws::Lambda as _;
                     let zip = fake
                         .get_function_code(&f.name)
@@ -723,9 +739,14 @@ fn print_report(
                     report.functions_created.len(),
                     report.functions_reused.len()
                 );
+                // One write for the whole list (a line each would be a write each).
+                let mut list = String::new();
                 for f in &report.functions_created {
-                    outln!("  + {f}");
+                    list.push_str("  + ");
+                    list.push_str(f);
+                    list.push('\n');
                 }
+                crate::output::out(&list);
             }
             if error.is_none()
                 || !report.permissions_added.is_empty()

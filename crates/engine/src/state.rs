@@ -366,11 +366,26 @@ impl StateDir {
     /// is free or holds that region and account, else `account-REGION-ACCOUNT.json`, so that
     /// another region or account never reuses the first one's functions.
     pub fn account_file(&self, region: &str, account: &str) -> Result<String> {
+        self.account_file_loaded(region, account)
+            .map(|(file, _)| file)
+    }
+
+    /// [`StateDir::account_file`], with the account itself when it is the one that had to be
+    /// read to tell (`account.json`, holding that region and account), so that the caller does
+    /// not read (and parse) the file a second time. `None`: the caller loads the file named
+    /// (which may not exist yet).
+    pub fn account_file_loaded(
+        &self,
+        region: &str,
+        account: &str,
+    ) -> Result<(String, Option<lambda_sync_aws::FakeAws>)> {
         let main = self.dir.join("account.json");
         Ok(match lambda_sync_aws::FakeAws::load(&main) {
-            Err(lambda_sync_aws::Error::NotFound { .. }) => "account.json".into(),
-            Ok(f) if f.region() == region && f.account_id() == account => "account.json".into(),
-            Ok(_) => format!("account-{region}-{account}.json"),
+            Err(lambda_sync_aws::Error::NotFound { .. }) => ("account.json".into(), None),
+            Ok(f) if f.region() == region && f.account_id() == account => {
+                ("account.json".into(), Some(f))
+            }
+            Ok(_) => (format!("account-{region}-{account}.json"), None),
             Err(e) => return Err(state_err(&main, e)),
         })
     }
