@@ -484,8 +484,11 @@ impl Account {
             // One listing of the folder (not a lookup per function); the partial folders a
             // killed run left are removed on the way.
             let existing = crate::unzip::remove_partial_folders(&root);
-            let created: std::collections::HashSet<&str> =
-                report.functions_created.iter().map(String::as_str).collect();
+            let created: std::collections::HashSet<&str> = report
+                .functions_created
+                .iter()
+                .map(String::as_str)
+                .collect();
             let reused: std::collections::HashSet<&str> =
                 report.functions_reused.iter().map(String::as_str).collect();
             let mut writer = crate::unzip::FolderWriter::new(&root);

@@ -167,7 +167,10 @@ mod tests {
         std::fs::create_dir(root.join(".deleteUser.partial-1")).unwrap();
         std::fs::write(root.join(".deleteUser.partial-1/index.mjs"), b"half").unwrap();
         let names = remove_partial_folders(&root);
-        let mut names: Vec<_> = names.into_iter().map(|n| n.into_string().unwrap()).collect();
+        let mut names: Vec<_> = names
+            .into_iter()
+            .map(|n| n.into_string().unwrap())
+            .collect();
         names.sort();
         assert_eq!(names, ["getUser", "listUsers"]);
         assert!(!root.join(".deleteUser.partial-1").exists());

@@ -89,7 +89,10 @@ pub(crate) fn mark_compact_body(body: &[u8]) -> (Vec<u8>, String) {
         return mark_body(body);
     };
     let mut root = serde_json::Map::new();
-    root.insert("info".into(), serde_json::Value::Object(std::mem::take(&mut info)));
+    root.insert(
+        "info".into(),
+        serde_json::Value::Object(std::mem::take(&mut info)),
+    );
     mark_info(&mut root, &marker);
     let info = serde_json::to_vec(&root["info"]).expect("a JSON value serialises");
     let mut marked = Vec::with_capacity(body.len() + info.len() - (end - start));
@@ -284,8 +287,14 @@ mod tests {
 
     #[test]
     fn members_are_found_only_in_plain_objects() {
-        assert_eq!(top_level_member(br#"{"a":1,"info":{"b":[]}}"#, b"info"), Some(Some((13, 21))));
-        assert_eq!(top_level_member(br#"{"a":{"info":1}}"#, b"info"), Some(None));
+        assert_eq!(
+            top_level_member(br#"{"a":1,"info":{"b":[]}}"#, b"info"),
+            Some(Some((14, 22)))
+        );
+        assert_eq!(
+            top_level_member(br#"{"a":{"info":1}}"#, b"info"),
+            Some(None)
+        );
         assert_eq!(top_level_member(br#" { } "#, b"info"), Some(None));
         assert_eq!(top_level_member(br#"{"a":1,}"#, b"info"), None);
         assert_eq!(top_level_member(br#"{"a":1} x"#, b"info"), None);

@@ -784,16 +784,22 @@ impl Lambda for FakeAws {
     }
 
     async fn add_permission(&self, req: AddPermission) -> Result<()> {
-        self.call("AddPermission", Some(&req.function_name), Change::InPlace, |a| {
-            a.add_permission(&req)
-        })
+        self.call(
+            "AddPermission",
+            Some(&req.function_name),
+            Change::InPlace,
+            |a| a.add_permission(&req),
+        )
         .await
     }
 
     async fn remove_permission(&self, function_name: &str, statement_id: &str) -> Result<()> {
-        self.call("RemovePermission", Some(function_name), Change::InPlace, |a| {
-            a.remove_permission(function_name, statement_id)
-        })
+        self.call(
+            "RemovePermission",
+            Some(function_name),
+            Change::InPlace,
+            |a| a.remove_permission(function_name, statement_id),
+        )
         .await
     }
 }
