@@ -412,15 +412,23 @@ impl Account {
     async fn push(
         &self,
         args: &SyncArgs,
-        doc: &Document,
+        doc: Kept<'_>,
         prepared: &lambda_sync::Prepared,
     ) -> anyhow::Result<(SyncReport, Option<lambda_sync::Error>)> {
         let (recorded, adopted) = self.recorded(args.refresh).await?;
-        let (mut report, error) = match self
-            .engine
-            .push_recorded(doc, prepared, &recorded, Some(&args.spec))
-            .await
-        {
+        let pushed = match doc {
+            Kept::Document(doc) => {
+                self.engine
+                    .push_recorded(doc, prepared, &recorded, Some(&args.spec))
+                    .await
+            }
+            Kept::Title(title) => {
+                self.engine
+                    .push_recorded_prepared(title, prepared, &recorded)
+                    .await
+            }
+        };
+        let (mut report, error) = match pushed {
             Ok(r) => (r, None),
             Err(f) => (f.report, Some(f.error)),
         };
@@ -543,7 +551,8 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
     let settings = args.config()?.resolve(args.target())?;
     let account = Account::open(args, settings, false, false).await?;
     let (recorded, adopted) = account.recorded(args.refresh).await?;
-    let outcome = account.engine.plan_recorded(&doc, &recorded).await?;
+    // The definition is not needed after `prepare`: given away, not copied.
+    let outcome = account.engine.plan_recorded_owned(doc, &recorded).await?;
     let mut warnings = runtime_warnings(account.engine.settings());
     warnings.extend(adopted);
     warnings.extend(
@@ -591,13 +600,30 @@ struct Pushed {
 /// Pushes `doc`: it is prepared first, so a definition or configuration that cannot be pushed
 /// is refused before the state folder is opened (nothing is written, not even the lock); then
 /// the account is opened (the state folder locked), pushed to, and the outcome recorded.
-async fn push_doc(args: &SyncArgs, doc: &Document, progress: bool) -> anyhow::Result<Pushed> {
+async fn push_doc(
+    args: &SyncArgs,
+    doc: std::borrow::Cow<'_, Document>,
+    progress: bool,
+) -> anyhow::Result<Pushed> {
+    use std::borrow::Cow;
     let settings = args.config()?.resolve(args.target())?;
-    let prepared = match lambda_sync::prepare(doc, &settings) {
+    let title = doc.title().unwrap_or_default().to_string();
+    // A definition that is not written back is not needed after `prepare`: when it is ours, it
+    // is given away (compat rewrites it in place instead of a copy of the whole tree).
+    let (kept, prepared) = match doc {
+        Cow::Owned(doc) if !settings.update_definition => {
+            (None, lambda_sync::prepare_owned(doc, &settings))
+        }
+        doc => {
+            let prepared = lambda_sync::prepare(&doc, &settings);
+            (Some(doc), prepared)
+        }
+    };
+    let prepared = match prepared {
         Ok(p) => p,
         Err(e) => {
             let report = SyncReport {
-                api_name: doc.title().unwrap_or_default().to_string(),
+                api_name: title,
                 ..SyncReport::default()
             };
             return Ok(Pushed {
@@ -609,6 +635,10 @@ async fn push_doc(args: &SyncArgs, doc: &Document, progress: bool) -> anyhow::Re
         }
     };
     let account = Account::open(args, settings.clone(), progress, true).await?;
+    let doc = match &kept {
+        Some(doc) => Kept::Document(doc),
+        None => Kept::Title(&title),
+    };
     let (report, error) = account.push(args, doc, &prepared).await?;
     Ok(Pushed {
         account: Some(account),
@@ -618,22 +648,31 @@ async fn push_doc(args: &SyncArgs, doc: &Document, progress: bool) -> anyhow::Re
     })
 }
 
+/// What a push has of its definition once it is prepared.
+#[derive(Clone, Copy)]
+enum Kept<'a> {
+    /// The definition (it is written back, or the caller keeps it).
+    Document(&'a Document),
+    /// Only its title: the definition was given to `prepare_owned`.
+    Title(&'a str),
+}
+
 /// `lambda-sync push`.
 pub async fn push(args: &SyncArgs) -> anyhow::Result<u8> {
     let doc = match load_spec(&args.spec, args.format) {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    push_once(args, &doc).await
+    push_once(args, doc).await
 }
 
-async fn push_once(args: &SyncArgs, doc: &Document) -> anyhow::Result<u8> {
+async fn push_once(args: &SyncArgs, doc: Document) -> anyhow::Result<u8> {
     let Pushed {
         settings,
         mut report,
         error,
         ..
-    } = push_doc(args, doc, true).await?;
+    } = push_doc(args, std::borrow::Cow::Owned(doc), true).await?;
     let mut warnings = runtime_warnings(&settings);
     warnings.append(&mut report.warnings);
     report.warnings = warnings;
@@ -869,7 +908,7 @@ async fn run_watch_push(args: &SyncArgs) -> anyhow::Result<u8> {
         Err(code) => return Ok(code),
     };
     // The account is reopened each time: the config may have changed.
-    push_once(args, &doc).await
+    push_once(args, doc).await
 }
 
 /// A progress bar on stderr.
@@ -909,7 +948,7 @@ pub async fn quiet_push(
         settings,
         report,
         error,
-    } = push_doc(args, doc, false).await?;
+    } = push_doc(args, std::borrow::Cow::Borrowed(doc), false).await?;
     for w in runtime_warnings(&settings) {
         eprintln!("warning: {w}");
     }
