@@ -465,20 +465,17 @@ impl Account {
             prepared.functions.iter().map(|f| f.name.as_str()),
             &report.policies,
         );
-        let state_json = state.to_json();
-        let mut files: Vec<(&str, &[u8])> = Vec::new();
+        // Each file is serialised straight into its pending file (the account holds every
+        // zip and the API's definition: megabytes that are never built in memory).
+        let mut files: Vec<(&str, lambda_sync::FileWriter<'_>)> = Vec::new();
         if state_changed {
-            files.push(("state.json", &state_json));
+            files.push(("state.json", Box::new(|out| state.write_json(out))));
         }
-        let account_json;
         if let Some((fake, file)) = &self.local {
-            account_json = fake
-                .to_json()
-                .with_context(|| format!("saving the local account {file}"))?;
-            files.push((file.as_str(), &account_json));
+            files.push((file.as_str(), Box::new(|out| fake.write_json(out))));
         }
         lambda_sync::fault::point("before-record");
-        self.state.commit(&files)?;
+        self.state.commit_with(files)?;
         lambda_sync::fault::point("after-record");
         if let Some((fake, _)) = &self.local {
             // Each function's code, readable and editable next to the account, in the folder of

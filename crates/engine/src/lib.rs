@@ -81,7 +81,7 @@ pub use prepare::{
     API_ID_KEY, DesiredFunction, DesiredPermission, FunctionCode, Prepared, bind_options,
     check_runtime, function_stub, prepare, prepare_owned, write_back_document,
 };
-pub use state::{LOCK_FILE, LockMode, PolicyCache, State, StateDir, definition_key};
+pub use state::{FileWriter, LOCK_FILE, LockMode, PolicyCache, State, StateDir, definition_key};
 
 pub use lambda_sync_aws as aws;
 pub use lambda_sync_compat as compat;
