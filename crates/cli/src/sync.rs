@@ -317,14 +317,21 @@ impl Account {
             let sdk = SdkAws::from_env(o).await?;
             (Arc::new(sdk.clone()), Arc::new(sdk), None)
         } else {
-            let file = state.account_file(&settings.region, &settings.account_id)?;
-            let path = args.state.join(&file);
-            let fake = FakeAws::load_or_default(
-                &path,
-                settings.region.clone(),
-                settings.account_id.clone(),
-            )
-            .with_context(|| format!("opening the local account {}", path.display()))?;
+            // `account.json` is read (and parsed) once: to tell whose it is, and as the account.
+            let (file, loaded) =
+                state.account_file_loaded(&settings.region, &settings.account_id)?;
+            let fake = match loaded {
+                Some(fake) => fake,
+                None => {
+                    let path = args.state.join(&file);
+                    FakeAws::load_or_default(
+                        &path,
+                        settings.region.clone(),
+                        settings.account_id.clone(),
+                    )
+                    .with_context(|| format!("opening the local account {}", path.display()))?
+                }
+            };
             // The local account has the quotas the configuration says the account has, and
             // applies Lambda's runtime rules as on the same day as the engine.
             fake.set_resources_per_api(settings.quotas.resources_per_api);
@@ -405,15 +412,23 @@ impl Account {
     async fn push(
         &self,
         args: &SyncArgs,
-        doc: &Document,
+        doc: Kept<'_>,
         prepared: &lambda_sync::Prepared,
     ) -> anyhow::Result<(SyncReport, Option<lambda_sync::Error>)> {
         let (recorded, adopted) = self.recorded(args.refresh).await?;
-        let (mut report, error) = match self
-            .engine
-            .push_recorded(doc, prepared, &recorded, Some(&args.spec))
-            .await
-        {
+        let pushed = match doc {
+            Kept::Document(doc) => {
+                self.engine
+                    .push_recorded(doc, prepared, &recorded, Some(&args.spec))
+                    .await
+            }
+            Kept::Title(title) => {
+                self.engine
+                    .push_recorded_prepared(title, prepared, &recorded)
+                    .await
+            }
+        };
+        let (mut report, error) = match pushed {
             Ok(r) => (r, None),
             Err(f) => (f.report, Some(f.error)),
         };
@@ -450,20 +465,17 @@ impl Account {
             prepared.functions.iter().map(|f| f.name.as_str()),
             &report.policies,
         );
-        let state_json = state.to_json();
-        let mut files: Vec<(&str, &[u8])> = Vec::new();
+        // Each file is serialised straight into its pending file (the account holds every
+        // zip and the API's definition: megabytes that are never built in memory).
+        let mut files: Vec<(&str, lambda_sync::FileWriter<'_>)> = Vec::new();
         if state_changed {
-            files.push(("state.json", &state_json));
+            files.push(("state.json", Box::new(|out| state.write_json(out))));
         }
-        let account_json;
         if let Some((fake, file)) = &self.local {
-            account_json = fake
-                .to_json()
-                .with_context(|| format!("saving the local account {file}"))?;
-            files.push((file.as_str(), &account_json));
+            files.push((file.as_str(), Box::new(|out| fake.write_json(out))));
         }
         lambda_sync::fault::point("before-record");
-        self.state.commit(&files)?;
+        self.state.commit_with(files)?;
         lambda_sync::fault::point("after-record");
         if let Some((fake, _)) = &self.local {
             // Each function's code, readable and editable next to the account, in the folder of
@@ -474,17 +486,29 @@ impl Account {
             let root = self
                 .state
                 .functions_dir(&settings.region, &settings.account_id)?;
-            crate::unzip::remove_partial_folders(&root);
+            // One listing of the folder (not a lookup per function); the partial folders a
+            // killed run left are removed on the way.
+            let existing = crate::unzip::remove_partial_folders(&root);
+            let created: std::collections::HashSet<&str> = report
+                .functions_created
+                .iter()
+                .map(String::as_str)
+                .collect();
+            let reused: std::collections::HashSet<&str> =
+                report.functions_reused.iter().map(String::as_str).collect();
+            let mut writer = crate::unzip::FolderWriter::new(&root);
             for f in &prepared.functions {
                 let dir = root.join(&f.name);
-                if report.functions_created.contains(&f.name) && dir.exists() {
+                let exists = existing.contains(std::ffi::OsStr::new(&f.name));
+                if created.contains(f.name.as_str()) && exists {
                     let source = f.code()?.source.as_bytes();
                     lambda_sync_spec::write_atomic(&dir.join(&f.file_name), source)?;
-                } else if report.functions_created.contains(&f.name) {
+                } else if created.contains(f.name.as_str()) {
                     let source = f.code()?.source.as_bytes();
-                    crate::unzip::write_folder(&dir, &[(&f.file_name, source)])
+                    writer
+                        .write_folder(&f.name, &[(&f.file_name, source)])
                         .with_context(|| format!("writing the code of function {}", f.name))?;
-                } else if report.functions_reused.contains(&f.name) && !dir.exists() {
+                } else if reused.contains(f.name.as_str()) && !exists {
                     use lambda_sync::aws::Lambda as _;
                     let zip = fake
                         .get_function_code(&f.name)
@@ -524,7 +548,8 @@ pub async fn plan(args: &SyncArgs) -> anyhow::Result<u8> {
     let settings = args.config()?.resolve(args.target())?;
     let account = Account::open(args, settings, false, false).await?;
     let (recorded, adopted) = account.recorded(args.refresh).await?;
-    let outcome = account.engine.plan_recorded(&doc, &recorded).await?;
+    // The definition is not needed after `prepare`: given away, not copied.
+    let outcome = account.engine.plan_recorded_owned(doc, &recorded).await?;
     let mut warnings = runtime_warnings(account.engine.settings());
     warnings.extend(adopted);
     warnings.extend(
@@ -572,13 +597,30 @@ struct Pushed {
 /// Pushes `doc`: it is prepared first, so a definition or configuration that cannot be pushed
 /// is refused before the state folder is opened (nothing is written, not even the lock); then
 /// the account is opened (the state folder locked), pushed to, and the outcome recorded.
-async fn push_doc(args: &SyncArgs, doc: &Document, progress: bool) -> anyhow::Result<Pushed> {
+async fn push_doc(
+    args: &SyncArgs,
+    doc: std::borrow::Cow<'_, Document>,
+    progress: bool,
+) -> anyhow::Result<Pushed> {
+    use std::borrow::Cow;
     let settings = args.config()?.resolve(args.target())?;
-    let prepared = match lambda_sync::prepare(doc, &settings) {
+    let title = doc.title().unwrap_or_default().to_string();
+    // A definition that is not written back is not needed after `prepare`: when it is ours, it
+    // is given away (compat rewrites it in place instead of a copy of the whole tree).
+    let (kept, prepared) = match doc {
+        Cow::Owned(doc) if !settings.update_definition => {
+            (None, lambda_sync::prepare_owned(doc, &settings))
+        }
+        doc => {
+            let prepared = lambda_sync::prepare(&doc, &settings);
+            (Some(doc), prepared)
+        }
+    };
+    let prepared = match prepared {
         Ok(p) => p,
         Err(e) => {
             let report = SyncReport {
-                api_name: doc.title().unwrap_or_default().to_string(),
+                api_name: title,
                 ..SyncReport::default()
             };
             return Ok(Pushed {
@@ -590,6 +632,10 @@ async fn push_doc(args: &SyncArgs, doc: &Document, progress: bool) -> anyhow::Re
         }
     };
     let account = Account::open(args, settings.clone(), progress, true).await?;
+    let doc = match &kept {
+        Some(doc) => Kept::Document(doc),
+        None => Kept::Title(&title),
+    };
     let (report, error) = account.push(args, doc, &prepared).await?;
     Ok(Pushed {
         account: Some(account),
@@ -599,22 +645,31 @@ async fn push_doc(args: &SyncArgs, doc: &Document, progress: bool) -> anyhow::Re
     })
 }
 
+/// What a push has of its definition once it is prepared.
+#[derive(Clone, Copy)]
+enum Kept<'a> {
+    /// The definition (it is written back, or the caller keeps it).
+    Document(&'a Document),
+    /// Only its title: the definition was given to `prepare_owned`.
+    Title(&'a str),
+}
+
 /// `lambda-sync push`.
 pub async fn push(args: &SyncArgs) -> anyhow::Result<u8> {
     let doc = match load_spec(&args.spec, args.format) {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    push_once(args, &doc).await
+    push_once(args, doc).await
 }
 
-async fn push_once(args: &SyncArgs, doc: &Document) -> anyhow::Result<u8> {
+async fn push_once(args: &SyncArgs, doc: Document) -> anyhow::Result<u8> {
     let Pushed {
         settings,
         mut report,
         error,
         ..
-    } = push_doc(args, doc, true).await?;
+    } = push_doc(args, std::borrow::Cow::Owned(doc), true).await?;
     let mut warnings = runtime_warnings(&settings);
     warnings.append(&mut report.warnings);
     report.warnings = warnings;
@@ -723,9 +778,14 @@ fn print_report(
                     report.functions_created.len(),
                     report.functions_reused.len()
                 );
+                // One write for the whole list (a line each would be a write each).
+                let mut list = String::new();
                 for f in &report.functions_created {
-                    outln!("  + {f}");
+                    list.push_str("  + ");
+                    list.push_str(f);
+                    list.push('\n');
                 }
+                crate::output::out(&list);
             }
             if error.is_none()
                 || !report.permissions_added.is_empty()
@@ -845,7 +905,7 @@ async fn run_watch_push(args: &SyncArgs) -> anyhow::Result<u8> {
         Err(code) => return Ok(code),
     };
     // The account is reopened each time: the config may have changed.
-    push_once(args, &doc).await
+    push_once(args, doc).await
 }
 
 /// A progress bar on stderr.
@@ -885,7 +945,7 @@ pub async fn quiet_push(
         settings,
         report,
         error,
-    } = push_doc(args, doc, false).await?;
+    } = push_doc(args, std::borrow::Cow::Borrowed(doc), false).await?;
     for w in runtime_warnings(&settings) {
         eprintln!("warning: {w}");
     }

@@ -81,7 +81,7 @@ pub use prepare::{
     API_ID_KEY, DesiredFunction, DesiredPermission, FunctionCode, Prepared, bind_options,
     check_runtime, function_stub, prepare, prepare_owned, write_back_document,
 };
-pub use state::{LOCK_FILE, LockMode, PolicyCache, State, StateDir, definition_key};
+pub use state::{FileWriter, LOCK_FILE, LockMode, PolicyCache, State, StateDir, definition_key};
 
 pub use lambda_sync_aws as aws;
 pub use lambda_sync_compat as compat;
@@ -182,15 +182,24 @@ impl Engine {
     /// The API id a push of `doc` goes to: the configured `api_id`, else the definition's root
     /// `x-aws-api-id`, else `recorded` (what an earlier push recorded), else none (a new API).
     pub fn resolve_api_id(&self, doc: &Document, recorded: Option<&str>) -> Option<String> {
+        let in_document = doc
+            .value()
+            .get(API_ID_KEY)
+            .and_then(serde_json::Value::as_str);
+        self.resolve_api_id_in(in_document, recorded)
+    }
+
+    /// [`Engine::resolve_api_id`] from the definition's root `x-aws-api-id` alone (as
+    /// [`Prepared::api_id_in_document`] holds it).
+    fn resolve_api_id_in(
+        &self,
+        in_document: Option<&str>,
+        recorded: Option<&str>,
+    ) -> Option<String> {
         self.settings
             .api_id
             .clone()
-            .or_else(|| {
-                doc.value()
-                    .get(API_ID_KEY)
-                    .and_then(serde_json::Value::as_str)
-                    .map(str::to_string)
-            })
+            .or_else(|| in_document.map(str::to_string))
             .or_else(|| recorded.map(str::to_string))
     }
 
@@ -215,8 +224,27 @@ impl Engine {
 
     /// [`Engine::plan`] with what earlier pushes recorded (the API id and the policy cache).
     pub async fn plan_recorded(&self, doc: &Document, recorded: &Recorded) -> Result<PlanOutcome> {
-        let prepared = prepare(doc, &self.settings)?;
-        let api_id = self.resolve_api_id(doc, recorded.api_id.as_deref());
+        self.plan_prepared(prepare(doc, &self.settings)?, recorded)
+            .await
+    }
+
+    /// [`Engine::plan_recorded`] of a definition the caller gives away: it is prepared with
+    /// [`prepare_owned`], without a copy of its tree.
+    pub async fn plan_recorded_owned(
+        &self,
+        doc: Document,
+        recorded: &Recorded,
+    ) -> Result<PlanOutcome> {
+        self.plan_prepared(prepare_owned(doc, &self.settings)?, recorded)
+            .await
+    }
+
+    /// Plans what was prepared.
+    async fn plan_prepared(&self, prepared: Prepared, recorded: &Recorded) -> Result<PlanOutcome> {
+        let api_id = self.resolve_api_id_in(
+            prepared.api_id_in_document.as_deref(),
+            recorded.api_id.as_deref(),
+        );
         let recorder = recorder::Recorder::new(self.gateway.as_ref(), self.lambda.as_ref());
         let runner = apply::Runner::new(&recorder, &recorder, &self.options, &self.limiter);
         let observed =
@@ -313,9 +341,53 @@ impl Engine {
         recorded: &Recorded,
         write_back: Option<&std::path::Path>,
     ) -> Result<SyncReport, Failure> {
+        let in_document = doc
+            .value()
+            .get(API_ID_KEY)
+            .and_then(serde_json::Value::as_str);
+        self.push_from(
+            doc.title().unwrap_or_default(),
+            in_document,
+            prepared,
+            recorded,
+            write_back.map(|path| (doc, path)),
+        )
+        .await
+    }
+
+    /// [`Engine::push_recorded`] of a definition the caller no longer has (it gave it to
+    /// [`prepare_owned`], which saves a copy of its tree): `title` is its `info.title` (the
+    /// report's `api_name`). Nothing is written back: a caller that writes the definition back
+    /// keeps it and calls [`Engine::push_recorded`].
+    pub async fn push_recorded_prepared(
+        &self,
+        title: &str,
+        prepared: &Prepared,
+        recorded: &Recorded,
+    ) -> Result<SyncReport, Failure> {
+        self.push_from(
+            title,
+            prepared.api_id_in_document.as_deref(),
+            prepared,
+            recorded,
+            None,
+        )
+        .await
+    }
+
+    /// The push: `title` and `in_document` (the root `x-aws-api-id`) are the definition's,
+    /// `write_back` the definition and its file when it is to be written back.
+    async fn push_from(
+        &self,
+        title: &str,
+        in_document: Option<&str>,
+        prepared: &Prepared,
+        recorded: &Recorded,
+        write_back: Option<(&Document, &std::path::Path)>,
+    ) -> Result<SyncReport, Failure> {
         let fail = |error, report| Failure { report, error };
         let mut report = SyncReport {
-            api_name: doc.title().unwrap_or_default().to_string(),
+            api_name: title.to_string(),
             ..SyncReport::default()
         };
         report.warnings.extend(
@@ -325,7 +397,7 @@ impl Engine {
                 .filter(|d| d.severity == lambda_sync_spec::Severity::Warning)
                 .map(|d| format!("{}: {} (at {})", d.rule, d.message, d.pointer)),
         );
-        let api_id = self.resolve_api_id(doc, recorded.api_id.as_deref());
+        let api_id = self.resolve_api_id_in(in_document, recorded.api_id.as_deref());
         report.api_id = api_id.clone();
         let skipped = !self.settings.enabled || self.settings.deployment == DeploymentMode::Never;
         let recorder = recorder::Recorder::new(self.gateway.as_ref(), self.lambda.as_ref());
@@ -353,7 +425,7 @@ impl Engine {
         if let Err(e) = result {
             return Err(fail(e, report));
         }
-        if let Some(path) = write_back
+        if let Some((doc, path)) = write_back
             && self.settings.update_definition
             && report.skipped.is_none()
         {

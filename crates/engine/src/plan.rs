@@ -453,7 +453,7 @@ pub fn plan(
     }
     let (body, marker) = match &api {
         ApiId::New => {
-            let (body, marker) = crate::journal::mark_body(&prepared.body);
+            let (body, marker) = crate::journal::mark_compact_body(&prepared.body);
             (body, Some(marker))
         }
         ApiId::Existing(_) => (prepared.body.clone(), None),

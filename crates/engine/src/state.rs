@@ -85,6 +85,16 @@ impl State {
         text.into_bytes()
     }
 
+    /// Writes the state as [`State::to_json`] makes it (the same bytes) to `out`, through a
+    /// buffer.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+
     /// Saves the state atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
         if let Some(dir) = path.parent() {
@@ -136,6 +146,9 @@ const FUNCTIONS_DIR: &str = "functions";
 const FUNCTIONS_LAYOUT: &str = ".layout";
 const FUNCTIONS_LAYOUT_TEXT: &str =
     "functions/REGION/ACCOUNT/NAME/: the code of each function of each local account\n";
+
+/// Writes one file of a [`StateDir::commit_with`] to the writer it is given.
+pub type FileWriter<'a> = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
 
 /// The name of the lock file inside the state folder.
 pub const LOCK_FILE: &str = "lock";
@@ -315,12 +328,40 @@ impl StateDir {
     /// renamed over its target and the marker removed. [`StateDir::open`] finishes a commit
     /// whose marker exists and drops pending files without one.
     pub fn commit(&self, files: &[(&str, &[u8])]) -> Result<()> {
-        for (name, bytes) in files {
+        let writers: Vec<(&str, FileWriter<'_>)> = files
+            .iter()
+            .map(|(name, bytes)| {
+                let write: FileWriter<'_> = Box::new(move |out| out.write_all(bytes));
+                (*name, write)
+            })
+            .collect();
+        self.commit_with(writers)
+    }
+
+    /// [`StateDir::commit`] of files each written by a function (given the pending file, behind
+    /// a buffer), so that a large file is never built in memory first.
+    ///
+    /// A pending file is written in place (created or truncated, written, flushed to disk), not
+    /// through a temporary file and a rename: it is trusted only once the commit marker exists,
+    /// which is written (atomically) after every pending file is complete; a pending file that a
+    /// killed process left half written has no marker and is removed by the next
+    /// [`StateDir::open`].
+    pub fn commit_with(&self, files: Vec<(&str, FileWriter<'_>)>) -> Result<()> {
+        let mut names = Vec::with_capacity(files.len());
+        for (name, write) in files {
             let pending = self.dir.join(format!("{name}{PENDING}"));
-            lambda_sync_spec::write_atomic(&pending, bytes).map_err(|e| state_err(&pending, e))?;
+            let written = std::fs::File::create(&pending).and_then(|file| {
+                let mut out = &file;
+                write(&mut out)?;
+                file.sync_all()
+            });
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&pending);
+                return Err(state_err(&pending, e));
+            }
+            names.push(name);
         }
         let marker = self.dir.join(COMMIT_MARKER);
-        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
         lambda_sync_spec::write_atomic(&marker, names.join("\n").as_bytes())
             .map_err(|e| state_err(&marker, e))?;
         crate::fault::point("state-commit-marked");
@@ -366,11 +407,26 @@ impl StateDir {
     /// is free or holds that region and account, else `account-REGION-ACCOUNT.json`, so that
     /// another region or account never reuses the first one's functions.
     pub fn account_file(&self, region: &str, account: &str) -> Result<String> {
+        self.account_file_loaded(region, account)
+            .map(|(file, _)| file)
+    }
+
+    /// [`StateDir::account_file`], with the account itself when it is the one that had to be
+    /// read to tell (`account.json`, holding that region and account), so that the caller does
+    /// not read (and parse) the file a second time. `None`: the caller loads the file named
+    /// (which may not exist yet).
+    pub fn account_file_loaded(
+        &self,
+        region: &str,
+        account: &str,
+    ) -> Result<(String, Option<lambda_sync_aws::FakeAws>)> {
         let main = self.dir.join("account.json");
         Ok(match lambda_sync_aws::FakeAws::load(&main) {
-            Err(lambda_sync_aws::Error::NotFound { .. }) => "account.json".into(),
-            Ok(f) if f.region() == region && f.account_id() == account => "account.json".into(),
-            Ok(_) => format!("account-{region}-{account}.json"),
+            Err(lambda_sync_aws::Error::NotFound { .. }) => ("account.json".into(), None),
+            Ok(f) if f.region() == region && f.account_id() == account => {
+                ("account.json".into(), Some(f))
+            }
+            Ok(_) => (format!("account-{region}-{account}.json"), None),
             Err(e) => return Err(state_err(&main, e)),
         })
     }

@@ -253,6 +253,8 @@ impl Account {
         })
     }
 
+    /// Checks everything before it inserts the function: a failed call changes nothing (it
+    /// runs on the account in place).
     pub(crate) fn create_function(
         &mut self,
         req: &CreateFunction,
@@ -332,6 +334,8 @@ impl Account {
         Ok(info)
     }
 
+    /// A failed call changes nothing (it runs on the account in place): every check is made
+    /// before the statement is added, except the policy's size, which removes it again.
     pub(crate) fn add_permission(&mut self, req: &AddPermission) -> Result<()> {
         check_statement_id(&req.statement_id)?;
         if req.action.is_empty() {
@@ -356,7 +360,8 @@ impl Account {
         });
         let size = crate::policy_document_len(&function.info.arn, &function.policy);
         if size > crate::limits::MAX_FUNCTION_POLICY_BYTES {
-            // The account is a copy: returning the error drops the change.
+            // The call changes the account in place: the statement goes before the error.
+            function.policy.pop();
             return Err(Error::Service {
                 code: "PolicyLengthExceededException".into(),
                 message: format!(
@@ -371,14 +376,13 @@ impl Account {
     pub(crate) fn remove_permission(&mut self, function_name: &str, sid: &str) -> Result<()> {
         check_statement_id(sid)?;
         let name = self.function(function_name)?.info.name.clone();
-        let function = Arc::make_mut(self.functions.get_mut(&name).expect("looked up above"));
-        let before = function.policy.len();
-        function.policy.retain(|s| s.sid != sid);
-        if function.policy.len() == before {
+        if !self.functions[&name].policy.iter().any(|s| s.sid == sid) {
             return Err(Error::not_found(format!(
                 "Statement {sid} is not found in resource policy."
             )));
         }
+        let function = Arc::make_mut(self.functions.get_mut(&name).expect("looked up above"));
+        function.policy.retain(|s| s.sid != sid);
         Ok(())
     }
 }

@@ -589,16 +589,16 @@ impl FakeAws {
     }
 
     /// Handles one call: latency, call log, faults, rate limit, then `f` on the account.
-    /// Mutating calls work on a copy that replaces the account only when `f` succeeds, so a
-    /// failed call changes nothing.
+    /// [`Change::Copy`] calls work on a copy that replaces the account only when `f`
+    /// succeeds, so a failed call changes nothing.
     async fn call<T>(
         &self,
         operation: &'static str,
         target: Option<&str>,
-        mutating: bool,
+        change: Change,
         f: impl FnOnce(&mut Account) -> Result<T>,
     ) -> Result<T> {
-        self.call_in(operation, rate_bucket(operation), target, mutating, f)
+        self.call_in(operation, rate_bucket(operation), target, change, f)
             .await
     }
 
@@ -608,9 +608,10 @@ impl FakeAws {
         operation: &'static str,
         bucket: Option<Bucket>,
         target: Option<&str>,
-        mutating: bool,
+        change: Change,
         f: impl FnOnce(&mut Account) -> Result<T>,
     ) -> Result<T> {
+        let mutating = change != Change::Read;
         let latency = self.lock().latency;
         if let Some(latency) = latency {
             tokio::time::sleep(latency).await;
@@ -665,7 +666,7 @@ impl FakeAws {
             }
             history.push_back(now);
         }
-        if mutating {
+        if change == Change::Copy {
             let mut copy = inner.account.clone();
             let out = f(&mut copy)?;
             inner.account = copy;
@@ -676,12 +677,27 @@ impl FakeAws {
     }
 }
 
+/// How a call changes the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// Not at all (a read).
+    Read,
+    /// On a copy of the account that replaces it only when the call succeeds: for calls that
+    /// may fail half way (an import or put builds the resources as it goes).
+    Copy,
+    /// In place: the call checks everything it can fail on before it changes anything, or
+    /// undoes its change before failing. For the calls made once per function (creating a
+    /// function, adding or removing a statement), where copying the account (a pointer per
+    /// function) on every call would cost time quadratic in the number of functions.
+    InPlace,
+}
+
 #[async_trait::async_trait]
 impl ApiGateway for FakeAws {
     async fn import_rest_api(&self, req: ImportRestApi) -> Result<RestApi> {
         let bucket = import_bucket(req.endpoint_type);
         let quota = self.resources_per_api();
-        self.call_in("ImportRestApi", Some(bucket), None, true, |a| {
+        self.call_in("ImportRestApi", Some(bucket), None, Change::Copy, |a| {
             a.import(&req, quota)
         })
         .await
@@ -689,28 +705,28 @@ impl ApiGateway for FakeAws {
 
     async fn put_rest_api(&self, req: PutRestApi) -> Result<RestApi> {
         let quota = self.resources_per_api();
-        self.call("PutRestApi", Some(&req.api_id), true, |a| {
+        self.call("PutRestApi", Some(&req.api_id), Change::Copy, |a| {
             a.put(&req, quota)
         })
         .await
     }
 
     async fn get_rest_api(&self, api_id: &str) -> Result<RestApi> {
-        self.call("GetRestApi", Some(api_id), false, |a| {
+        self.call("GetRestApi", Some(api_id), Change::Read, |a| {
             Ok(a.api(api_id)?.api.clone())
         })
         .await
     }
 
     async fn list_rest_apis(&self) -> Result<Vec<RestApi>> {
-        self.call("GetRestApis", None, false, |a| {
+        self.call("GetRestApis", None, Change::Read, |a| {
             Ok(a.apis.values().map(|s| s.api.clone()).collect())
         })
         .await
     }
 
     async fn get_resources(&self, api_id: &str) -> Result<Vec<Resource>> {
-        self.call("GetResources", Some(api_id), false, |a| {
+        self.call("GetResources", Some(api_id), Change::Read, |a| {
             Ok(a.api(api_id)?.resources.values().cloned().collect())
         })
         .await
@@ -722,7 +738,7 @@ impl ApiGateway for FakeAws {
         stage: &str,
         _description: Option<&str>,
     ) -> Result<Deployment> {
-        self.call("CreateDeployment", Some(api_id), true, |a| {
+        self.call("CreateDeployment", Some(api_id), Change::Copy, |a| {
             a.deploy(api_id, stage)
         })
         .await
@@ -732,21 +748,21 @@ impl ApiGateway for FakeAws {
 #[async_trait::async_trait]
 impl Lambda for FakeAws {
     async fn get_function(&self, name: &str) -> Result<FunctionInfo> {
-        self.call("GetFunction", Some(name), false, |a| {
+        self.call("GetFunction", Some(name), Change::Read, |a| {
             Ok(a.function(name)?.info.clone())
         })
         .await
     }
 
     async fn get_function_code(&self, name: &str) -> Result<Vec<u8>> {
-        self.call("GetFunction", Some(name), false, |a| {
+        self.call("GetFunction", Some(name), Change::Read, |a| {
             Ok(a.function(name)?.zip.as_ref().clone())
         })
         .await
     }
 
     async fn list_functions(&self, marker: Option<String>) -> Result<FunctionPage> {
-        self.call("ListFunctions", None, false, |a| {
+        self.call("ListFunctions", None, Change::Read, |a| {
             a.list_functions(marker.as_deref())
         })
         .await
@@ -754,30 +770,36 @@ impl Lambda for FakeAws {
 
     async fn create_function(&self, req: CreateFunction) -> Result<FunctionInfo> {
         let today = self.lock().today;
-        self.call("CreateFunction", Some(&req.name), true, |a| {
+        self.call("CreateFunction", Some(&req.name), Change::InPlace, |a| {
             a.create_function(&req, today)
         })
         .await
     }
 
     async fn get_policy(&self, function_name: &str) -> Result<Vec<PolicyStatement>> {
-        self.call("GetPolicy", Some(function_name), false, |a| {
+        self.call("GetPolicy", Some(function_name), Change::Read, |a| {
             Ok(a.function(function_name)?.policy.clone())
         })
         .await
     }
 
     async fn add_permission(&self, req: AddPermission) -> Result<()> {
-        self.call("AddPermission", Some(&req.function_name), true, |a| {
-            a.add_permission(&req)
-        })
+        self.call(
+            "AddPermission",
+            Some(&req.function_name),
+            Change::InPlace,
+            |a| a.add_permission(&req),
+        )
         .await
     }
 
     async fn remove_permission(&self, function_name: &str, statement_id: &str) -> Result<()> {
-        self.call("RemovePermission", Some(function_name), true, |a| {
-            a.remove_permission(function_name, statement_id)
-        })
+        self.call(
+            "RemovePermission",
+            Some(function_name),
+            Change::InPlace,
+            |a| a.remove_permission(function_name, statement_id),
+        )
         .await
     }
 }

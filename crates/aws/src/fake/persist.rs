@@ -57,6 +57,18 @@ impl FakeAws {
         Ok(json)
     }
 
+    /// Writes the account as [`FakeAws::to_json`] makes it (the same bytes) to `out`, without
+    /// building the whole text in memory first (the account holds every function's zip and
+    /// every API's definition: megabytes for a large API). `out` is written through a buffer.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let inner = self.lock();
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut out, &inner.account)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+
     /// Reads an account written by [`FakeAws::save`]. A missing file is
     /// [`Error::NotFound`]; a file that is not a saved account is [`Error::InvalidInput`]
     /// naming the file.

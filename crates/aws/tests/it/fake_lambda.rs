@@ -300,3 +300,33 @@ fn policy_documents_parse_and_round_trip() {
     );
     assert!(lambda_sync_aws::PolicyStatement::parse_policy("{").is_err());
 }
+
+/// Creating a function and adding or removing a statement change the account in place (no copy
+/// of it per call): a call that fails must still change nothing, as the saved account shows.
+#[test]
+fn failed_calls_made_in_place_change_nothing() {
+    let aws = FakeAws::default();
+    block(aws.create_function(request("getPet"))).unwrap();
+    block(aws.add_permission(AddPermission::new("getPet", "s0"))).unwrap();
+    let before = aws.to_json().unwrap();
+    // Each refused: a duplicate function, a bad zip, a duplicate statement, a missing one,
+    // a statement that takes the policy past Lambda's size limit.
+    assert!(block(aws.create_function(request("getPet"))).is_err());
+    let mut bad_zip = request("other");
+    bad_zip.zip = b"not a zip".to_vec();
+    assert!(block(aws.create_function(bad_zip)).is_err());
+    assert!(block(aws.add_permission(AddPermission::new("getPet", "s0"))).is_err());
+    assert!(block(aws.remove_permission("getPet", "missing")).is_err());
+    let long = format!(
+        "arn:aws:execute-api:us-east-1:123456789012:{}",
+        "x".repeat(25_000)
+    );
+    assert!(
+        block(aws.add_permission(AddPermission::new("getPet", "big").with_source_arn(long)))
+            .is_err()
+    );
+    assert_eq!(aws.to_json().unwrap(), before);
+    // A removal that succeeds still removes.
+    block(aws.remove_permission("getPet", "s0")).unwrap();
+    assert!(block(aws.get_policy("getPet")).unwrap().is_empty());
+}
