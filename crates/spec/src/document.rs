@@ -318,13 +318,23 @@ impl Document {
     /// Returns the final value and the pointer it was found at (`None` when `value` itself had no
     /// `$ref`). A chain that loops or does not resolve returns `None`.
     pub fn deref<'a>(&'a self, value: &'a Value) -> Option<(&'a Value, Option<String>)> {
+        self.deref_with(value, |p| pointer::get(&self.root, p))
+    }
+
+    /// [`Document::deref`] with the target of each local pointer found by `resolve` (the views
+    /// of set-aside path items resolve `#/paths/...` among those items).
+    pub(crate) fn deref_with<'a>(
+        &'a self,
+        value: &'a Value,
+        resolve: impl Fn(&str) -> Option<&'a Value>,
+    ) -> Option<(&'a Value, Option<String>)> {
         let mut current = value;
         let mut at = None;
         for _ in 0..64 {
             match current.get("$ref").and_then(Value::as_str) {
                 Some(r) => {
                     let p = local_pointer(r)?;
-                    current = pointer::get(&self.root, &p)?;
+                    current = resolve(&p)?;
                     at = Some(p.into_owned());
                 }
                 None => return Some((current, at)),

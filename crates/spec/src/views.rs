@@ -320,44 +320,19 @@ impl<'a> Scope<'a> {
         let Some(paths) = self.paths else {
             return self.doc.deref(value);
         };
-        let mut current = value;
-        let mut at = None;
-        for _ in 0..64 {
-            match current.get("$ref").and_then(Value::as_str) {
-                Some(r) => {
-                    let p = local_pointer(r)?;
-                    current = match p.strip_prefix("/paths") {
-                        Some("") => paths,
-                        // The copy this stands for has no `x-` path keys.
-                        Some(rest) if rest.starts_with('/') => {
-                            let first = rest[1..].split('/').next().unwrap_or("");
-                            if first.starts_with("x-") {
-                                return None;
-                            }
-                            pointer::get(paths, rest)?
-                        }
-                        _ => pointer::get(self.doc.value(), &p)?,
-                    };
-                    at = Some(p);
+        self.doc
+            .deref_with(value, |p| match p.strip_prefix("/paths") {
+                Some("") => Some(paths),
+                // The copy this stands for has no `x-` path keys.
+                Some(rest) if rest.starts_with('/') => {
+                    let first = rest[1..].split('/').next().unwrap_or("");
+                    if first.starts_with("x-") {
+                        return None;
+                    }
+                    pointer::get(paths, rest)
                 }
-                None => return Some((current, at)),
-            }
-        }
-        None
-    }
-}
-
-/// The JSON Pointer of a local `$ref` (`#/components/...`), as [`Document::deref`] reads it.
-fn local_pointer(reference: &str) -> Option<String> {
-    if let Some(p) = reference.strip_prefix('#')
-        && (p.is_empty() || p.starts_with('/'))
-        && !p.contains('%')
-    {
-        return Some(p.to_string());
-    }
-    match pointer::parse_ref(reference)? {
-        pointer::Reference::Local(p) => Some(p),
-        _ => None,
+                _ => pointer::get(self.doc.value(), p),
+            })
     }
 }
 
